@@ -1,0 +1,1 @@
+return HyperQueue.Scheduler.Cli.HqCommand.Run(args);

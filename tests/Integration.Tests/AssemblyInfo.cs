@@ -1,0 +1,3 @@
+using HyperQueue.TestInfrastructure.Services;
+
+[assembly: AssemblyFixture(typeof(TestServices))]
