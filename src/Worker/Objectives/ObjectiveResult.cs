@@ -1,0 +1,63 @@
+using HyperQueue.Contracts;
+
+namespace HyperQueue.Worker.Objectives;
+
+/// <summary>
+/// What an objective returns: a loss, or hyperopt's result dictionary
+/// (<c>{loss, status, loss_variance, true_loss, attachments}</c>). A plain number converts implicitly.
+/// </summary>
+public sealed record ObjectiveResult
+{
+    /// <summary>The loss to minimize; required for status ok (finite or +infinity), optional for fail.</summary>
+    public double? Loss { get; init; }
+
+    public TrialStatus Status { get; init; } = TrialStatus.Ok;
+
+    public double? LossVariance { get; init; }
+
+    public double? TrueLoss { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Attachments { get; init; }
+
+    /// <summary>Why a failed trial failed; null for an ok trial.</summary>
+    public TrialError? Error { get; init; }
+
+    public static ObjectiveResult Ok(double loss) => new() { Loss = loss };
+
+    public static ObjectiveResult Fail(string reason, string type = "fail") =>
+        new() { Status = TrialStatus.Fail, Error = new TrialError(type, reason) };
+
+    public static ObjectiveResult Cancelled(string reason) =>
+        new() { Status = TrialStatus.Cancelled, Error = new TrialError("cancelled", reason) };
+
+    /// <summary>A failed trial that keeps the objective's exception type and message.</summary>
+    public static ObjectiveResult FromException(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new() { Status = TrialStatus.Fail, Error = new TrialError(exception.GetType().FullName ?? "Exception", exception.Message) };
+    }
+
+    public static implicit operator ObjectiveResult(double loss) => Ok(loss);
+
+    public static ObjectiveResult FromDouble(double loss) => Ok(loss);
+
+    /// <summary>
+    /// Applies hyperopt's rules to what the objective returned: ok needs a loss that is finite or +infinity
+    /// (NaN and -infinity fail with the reason); cancelled and fail pass through unchanged.
+    /// </summary>
+    public ObjectiveResult Normalize()
+    {
+        if (Status != TrialStatus.Ok)
+        {
+            return this;
+        }
+
+        return Loss switch
+        {
+            null => this with { Status = TrialStatus.Fail, Error = new TrialError("invalid_result", "status ok requires a loss, and none was given") },
+            double.NaN => this with { Status = TrialStatus.Fail, Loss = null, Error = new TrialError("invalid_result", "loss is NaN") },
+            double.NegativeInfinity => this with { Status = TrialStatus.Fail, Loss = null, Error = new TrialError("invalid_result", "loss is -infinity") },
+            _ => this,
+        };
+    }
+}
