@@ -1,0 +1,30 @@
+using HyperQueue.Contracts;
+
+namespace HyperQueue.Scheduler.Dispatch;
+
+/// <summary>How one experiment's trials are dispatched to workers.</summary>
+/// <param name="ExperimentId">Names the results queue <c>hq.results.&lt;id&gt;</c> and the Redis keys.</param>
+/// <param name="Objective">Names the evaluate queue <c>hq.evaluate.&lt;objective&gt;</c>.</param>
+/// <param name="Parallelism">The most trials in flight at once, enforced by Redis slots.</param>
+/// <param name="Deadline">The experiment deadline (fmin's timeout), or null.</param>
+/// <param name="Lease">
+/// How long a trial keeps its slot without a heartbeat. It covers the wait in the queue too, so it is longer than
+/// the workers' heartbeat interval by a wide margin.
+/// </param>
+/// <param name="MaxAttempts">Sends of one trial whose lease expired before it is failed (objective exceptions are never retried).</param>
+/// <param name="ReapInterval">How often expired leases are looked for.</param>
+/// <param name="ResultsQueueExpiry">How long an unused results queue outlives its scheduler (so a restart loses nothing).</param>
+internal sealed record DispatchSettings(
+    Guid ExperimentId,
+    string Objective,
+    int Parallelism,
+    DateTimeOffset? Deadline,
+    TimeSpan Lease,
+    int MaxAttempts,
+    TimeSpan ReapInterval,
+    TimeSpan ResultsQueueExpiry)
+{
+    public string EvaluateQueue => QueueNames.Evaluate(Objective);
+
+    public string ResultsQueue => QueueNames.Results(ExperimentId);
+}

@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using HyperQueue.Contracts;
+using HyperQueue.Worker.Leases;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace HyperQueue.Scheduler.Dispatch;
+
+/// <summary>
+/// The scheduler's side of one distributed experiment: takes a Redis slot before each send, sends
+/// <see cref="EvaluateTrial"/> to the objective's queue with the experiment's durable results queue as response
+/// address, records each trial's first completion only, re-sends a trial whose lease expired (up to
+/// <see cref="DispatchSettings.MaxAttempts"/>), and cancels everything in flight through <see cref="CancelExperiment"/>.
+/// </summary>
+internal sealed partial class TrialDispatcher : IAsyncDisposable
+{
+    private readonly IBus _bus;
+    private readonly IInFlightStore _store;
+    private readonly DispatchSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Guid, EvaluateTrial> _inFlight = new();
+    private readonly Channel<TrialCompleted> _completions = Channel.CreateUnbounded<TrialCompleted>();
+    private readonly CancellationTokenSource _stopping = new();
+    private HostReceiveEndpointHandle? _resultsEndpoint;
+    private Uri? _resultsAddress;
+    private Task _reaper = Task.CompletedTask;
+
+    public TrialDispatcher(IBus bus, IInFlightStore store, DispatchSettings settings, TimeProvider time, ILogger logger)
+    {
+        _bus = bus;
+        _store = store;
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Raised when a worker reports that it started a trial.</summary>
+    public event Action<TrialStarted>? Started;
+
+    /// <summary>Every trial's first completion, in arrival order; its slot is already released.</summary>
+    public ChannelReader<TrialCompleted> Completions => _completions.Reader;
+
+    public int InFlightCount => _inFlight.Count;
+
+    public IReadOnlyCollection<Guid> InFlight => _inFlight.Keys.ToArray();
+
+    /// <summary>Registers the experiment in Redis, connects its results queue and starts the lease reaper.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _store.CreateExperimentAsync(_settings.ExperimentId, _settings.Parallelism, _settings.Deadline, cancellationToken);
+        var connector = (IReceiveEndpointConnector)_bus;
+        _resultsEndpoint = connector.ConnectReceiveEndpoint(_settings.ResultsQueue, (_, endpoint) =>
+        {
+            if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+            {
+                // Durable and not auto-deleted so that results sent while the scheduler is down wait for --resume;
+                // x-expires removes the queue once nobody has used it for a while.
+                rabbit.Durable = true;
+                rabbit.AutoDelete = false;
+                rabbit.SetQueueArgument("x-expires", (long)_settings.ResultsQueueExpiry.TotalMilliseconds);
+            }
+
+            endpoint.Handler<TrialStarted>(context =>
+            {
+                Started?.Invoke(context.Message);
+                return Task.CompletedTask;
+            });
+            endpoint.Handler<TrialCompleted>(context => OnCompletedAsync(context.Message, context.CancellationToken));
+        });
+        var ready = await _resultsEndpoint.Ready.WaitAsync(cancellationToken);
+        _resultsAddress = ready.InputAddress;
+        _reaper = ReapLoopAsync(_stopping.Token);
+    }
+
+    /// <summary>Changes the number of slots (for example when fewer evaluations remain).</summary>
+    public Task SetParallelismAsync(int parallelism, CancellationToken cancellationToken) =>
+        _store.SetParallelismAsync(_settings.ExperimentId, parallelism, cancellationToken);
+
+    /// <summary>
+    /// Takes a slot and sends the trial; false when all slots are taken or the experiment has ended, in which case
+    /// nothing was sent.
+    /// </summary>
+    public async Task<bool> TryDispatchAsync(EvaluateTrial trial, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (!await _store.TryAcquireSlotAsync(_settings.ExperimentId, trial.TrialId, _settings.Lease, cancellationToken))
+        {
+            return false;
+        }
+
+        _inFlight[trial.TrialId] = trial;
+        try
+        {
+            await SendAsync(trial, cancellationToken);
+        }
+        catch
+        {
+            _inFlight.TryRemove(trial.TrialId, out _);
+            await _store.ReleaseAsync(_settings.ExperimentId, trial.TrialId, CancellationToken.None);
+            throw;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Ends the experiment in Redis (workers drop its queued messages and refuse to start them) and publishes
+    /// <see cref="CancelExperiment"/> so that every worker cancels the ones it is running.
+    /// </summary>
+    public async Task CancelAsync(string reason, CancellationToken cancellationToken)
+    {
+        await _store.EndExperimentAsync(_settings.ExperimentId, reason, cancellationToken);
+        await _bus.Publish(new CancelExperiment { ExperimentId = _settings.ExperimentId, Reason = reason }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Forgets trials that will never report (the experiment was cancelled and the grace period is over): releases
+    /// their slots and returns their ids so the caller records them as cancelled.
+    /// </summary>
+    public async Task<IReadOnlyList<EvaluateTrial>> AbandonInFlightAsync(CancellationToken cancellationToken)
+    {
+        var abandoned = new List<EvaluateTrial>();
+        foreach (var trialId in _inFlight.Keys)
+        {
+            if (_inFlight.TryRemove(trialId, out var trial))
+            {
+                await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
+                abandoned.Add(trial);
+            }
+        }
+
+        return abandoned;
+    }
+
+    private async Task SendAsync(EvaluateTrial trial, CancellationToken cancellationToken)
+    {
+        var endpoint = await _bus.GetSendEndpoint(new Uri($"queue:{_settings.EvaluateQueue}"));
+        await endpoint.Send(trial, context => context.ResponseAddress = _resultsAddress, cancellationToken);
+    }
+
+    private async Task OnCompletedAsync(TrialCompleted completed, CancellationToken cancellationToken)
+    {
+        if (completed.ExperimentId != _settings.ExperimentId || !_inFlight.TryRemove(completed.TrialId, out _))
+        {
+            // A later completion of a trial already recorded (broker redelivery, lease retry): first one wins.
+            Log.DuplicateCompletionIgnored(_logger, completed.TrialId, completed.Attempt);
+            return;
+        }
+
+        await _store.ReleaseAsync(_settings.ExperimentId, completed.TrialId, cancellationToken);
+        await _completions.Writer.WriteAsync(completed, cancellationToken);
+    }
+
+    private async Task ReapLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_settings.ReapInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await ReapOnceAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Redis or the broker may be briefly away; the next tick tries again.
+                    Log.ReapFailed(_logger, ex, _settings.ExperimentId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Re-sends trials whose lease expired, or fails them once they used all their attempts.</summary>
+    internal async Task ReapOnceAsync(CancellationToken cancellationToken)
+    {
+        foreach (var trialId in await _store.ReapExpiredAsync(_settings.ExperimentId, cancellationToken))
+        {
+            if (!_inFlight.TryGetValue(trialId, out var trial))
+            {
+                continue;
+            }
+
+            if (trial.Attempt < _settings.MaxAttempts
+                && await _store.TryAcquireSlotAsync(_settings.ExperimentId, trialId, _settings.Lease, cancellationToken))
+            {
+                var retry = trial with { Attempt = trial.Attempt + 1 };
+                _inFlight[trialId] = retry;
+                Log.LeaseExpiredRetrying(_logger, trialId, retry.Attempt, _settings.MaxAttempts);
+                await SendAsync(retry, cancellationToken);
+                continue;
+            }
+
+            if (_inFlight.TryRemove(trialId, out _))
+            {
+                Log.LeaseExpiredFailing(_logger, trialId, trial.Attempt);
+                await _completions.Writer.WriteAsync(
+                    new TrialCompleted
+                    {
+                        ExperimentId = _settings.ExperimentId,
+                        TrialId = trialId,
+                        Status = TrialStatus.Fail,
+                        Error = new TrialError(
+                            "lease_expired",
+                            $"no worker heartbeat within {_settings.Lease.TotalSeconds:0.#} s on attempt {trial.Attempt} of {_settings.MaxAttempts}; the worker died or lost its connection"),
+                        Duration = TimeSpan.Zero,
+                        WorkerId = "",
+                        Attempt = trial.Attempt,
+                    },
+                    cancellationToken);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _reaper;
+        if (_resultsEndpoint is not null)
+        {
+            await _resultsEndpoint.StopAsync(CancellationToken.None);
+        }
+
+        _completions.Writer.TryComplete();
+        _stopping.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored a later completion of trial {TrialId} (attempt {Attempt}): the first one was recorded")]
+        public static partial void DuplicateCompletionIgnored(ILogger logger, Guid trialId, int attempt);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of trial {TrialId} expired; sending attempt {Attempt} of {MaxAttempts}")]
+        public static partial void LeaseExpiredRetrying(ILogger logger, Guid trialId, int attempt, int maxAttempts);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Lease of trial {TrialId} expired on its last attempt ({Attempt}); recording it as failed")]
+        public static partial void LeaseExpiredFailing(ILogger logger, Guid trialId, int attempt);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for expired leases of experiment {ExperimentId} failed; retrying on the next tick")]
+        public static partial void ReapFailed(ILogger logger, Exception exception, Guid experimentId);
+    }
+}
