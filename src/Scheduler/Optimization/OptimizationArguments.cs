@@ -30,9 +30,7 @@ internal static class OptimizationArguments
 
         if (request.MaxEvals is null && request.Timeout is null && request.LossThreshold is null && request.EarlyStop is null)
         {
-            throw new ArgumentException(
-                "fmin needs a way to stop: give maxEvals, timeout, lossThreshold or earlyStop",
-                "maxEvals");
+            throw new ArgumentException("fmin needs a way to stop: give maxEvals, timeout, lossThreshold or earlyStop");
         }
 
         CheckHistoryLabels(request.Space, request.Trials);
@@ -44,11 +42,10 @@ internal static class OptimizationArguments
     /// </summary>
     public static Queue<IReadOnlyDictionary<string, double?>> PointsToRun(OptimizationRequest request)
     {
-        var labels = Labels(request.Space);
         var points = new List<IReadOnlyDictionary<string, double?>>();
         foreach (var (point, position) in request.PointsToEvaluate.Select((point, position) => (point, position)))
         {
-            points.Add(CompletePoint(request.Space, labels, point, position));
+            points.Add(CompletePoint(request.Space, point, position));
         }
 
         var existing = request.Trials.All;
@@ -56,40 +53,25 @@ internal static class OptimizationArguments
             points.Where(point => !existing.Any(trial => SameVals(trial.Vals, point))));
     }
 
-    private static Dictionary<string, double?> CompletePoint(
-        SearchSpace space, IReadOnlyList<string> labels, IReadOnlyDictionary<string, double?>? point, int position)
+    private static IReadOnlyDictionary<string, double?> CompletePoint(
+        SearchSpace space, IReadOnlyDictionary<string, double?>? point, int position)
     {
         if (point is null)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"pointsToEvaluate[{position}] is null, expected label -> value"),
-                "pointsToEvaluate");
+                string.Create(CultureInfo.InvariantCulture, $"pointsToEvaluate[{position}] is null, expected label -> value"));
         }
 
-        var unknown = point.Keys.Where(label => !labels.Contains(label, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new ArgumentException(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"pointsToEvaluate[{position}]: label '{unknown[0]}' is not in the space (labels: {string.Join(", ", labels)})"),
-                "pointsToEvaluate");
-        }
-
-        var complete = labels.ToDictionary(label => label, label => point.GetValueOrDefault(label), StringComparer.Ordinal);
         try
         {
-            space.ValidateAssignment(complete);
+            return space.CompleteAssignment(point);
         }
         catch (ArgumentException exception)
         {
             throw new ArgumentException(
                 string.Create(CultureInfo.InvariantCulture, $"pointsToEvaluate[{position}]: {exception.Message}"),
-                "pointsToEvaluate",
                 exception);
         }
-
-        return complete;
     }
 
     private static void CheckHistoryLabels(SearchSpace space, Trials trials)
@@ -104,8 +86,7 @@ internal static class OptimizationArguments
                 throw new ArgumentException(
                     string.Create(
                         CultureInfo.InvariantCulture,
-                        $"trials: trial {trial.Number} does not match the space (labels not in the trial: [{string.Join(", ", missing)}]; labels not in the space: [{string.Join(", ", unknown)}]); resume with the space the trials were run on"),
-                    "trials");
+                        $"trials: trial {trial.Number} does not match the space (labels not in the trial: [{string.Join(", ", missing)}]; labels not in the space: [{string.Join(", ", unknown)}]); resume with the space the trials were run on"));
             }
         }
     }

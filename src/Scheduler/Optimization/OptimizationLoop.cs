@@ -39,22 +39,6 @@ internal sealed class OptimizationLoop
         return await new OptimizationLoop(request, points, seed).RunAsync(cancellationToken);
     }
 
-    /// <summary>The seed of the algorithm call that suggests from trial number <paramref name="firstTrialNumber"/> on.</summary>
-    /// <remarks>
-    /// Derived from the trial number rather than drawn from a shared generator, so resuming a saved experiment
-    /// asks the algorithm exactly what the uninterrupted run would have asked (SplitMix64 finalizer).
-    /// </remarks>
-    internal static long DeriveSeed(long seed, int firstTrialNumber)
-    {
-        unchecked
-        {
-            var z = (ulong)seed + (0x9E3779B97F4A7C15UL * (ulong)(firstTrialNumber + 1));
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return (long)((z ^ (z >> 31)) & int.MaxValue);
-        }
-    }
-
     private async Task<FMinResult> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = _time.GetUtcNow();
@@ -70,7 +54,7 @@ internal sealed class OptimizationLoop
             : string.Create(CultureInfo.InvariantCulture, $"fmin timeout ({_request.Timeout}) reached");
 
         var runner = _trials.CreateRunner(new TrialRunnerContext(
-            _trials.ExperimentId, _request.Objective, _request.MaxQueueLen, experiment.Token, DescribeCancellation));
+            _trials.ExperimentId, _request.Objective, _request.MaxQueueLen, DescribeCancellation, experiment.Token));
         StopReason? stopReason = null;
         ExceptionDispatchInfo? error = null;
         await using (runner)
@@ -204,7 +188,7 @@ internal sealed class OptimizationLoop
             .ToList();
         var pending = all.Where(trial => trial.State == TrialState.Running).Select(trial => trial.Vals).ToList();
         var suggestions = _request.Algorithm.Suggest(new SuggestionRequest(
-            _request.Space, history, pending, count, firstTrialNumber, DeriveSeed(_seed, firstTrialNumber)));
+            _request.Space, history, pending, count, firstTrialNumber, _seed));
         if (suggestions.Count == 0)
         {
             throw new InvalidOperationException(string.Create(

@@ -2,9 +2,10 @@ using HyperQueue.Scheduler.Spaces;
 
 namespace HyperQueue.Scheduler.Optimization;
 
-/// <summary>What an observer learns when fmin starts.</summary>
-/// <param name="MaxEvals">The budget over the whole store, null when unlimited.</param>
-/// <param name="Seed">The resolved seed, so a run can be repeated.</param>
+/// <summary>
+/// What an observer learns when fmin starts: its arguments as resolved (<see cref="MaxEvals"/> counts the whole
+/// store and is null when unlimited; <see cref="Seed"/> is the seed actually used, so a run can be repeated).
+/// </summary>
 internal sealed record OptimizationStarted(
     Guid ExperimentId,
     SearchSpace Space,
