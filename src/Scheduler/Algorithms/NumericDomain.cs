@@ -1,0 +1,31 @@
+namespace HyperQueue.Scheduler.Algorithms;
+
+/// <summary>
+/// Where a numeric parameter's Gaussian kernels live: bounds in model space (log space for log families, infinite for
+/// normal families), the quantization step applied to values, and the prior component hyperopt places on it.
+/// </summary>
+internal sealed record NumericDomain(double Low, double High, double? Q, bool IsLog, double PriorMu, double PriorSigma)
+{
+    public bool IsBounded => !double.IsInfinity(Low) || !double.IsInfinity(High);
+
+    /// <summary>Bounded families: the prior sits at the centre with sigma = the range (hyperopt's tpe).</summary>
+    public static NumericDomain Bounded(double low, double high, double? q, bool isLog) =>
+        new(low, high, q, isLog, 0.5 * (low + high), high - low);
+
+    /// <summary>Normal families: unbounded kernels, the prior is the node's own N(mu, sigma).</summary>
+    public static NumericDomain Unbounded(double mu, double sigma, double? q, bool isLog) =>
+        new(double.NegativeInfinity, double.PositiveInfinity, q, isLog, mu, sigma);
+
+    /// <summary>Maps a raw value (what the trial saw) into the space the kernels are fitted in.</summary>
+    public double ToModel(double value) => IsLog ? Math.Log(Math.Max(value, MinimumLogArgument)) : value;
+
+    /// <summary>Maps a model-space draw back to a raw value: exp for log families, then hyperopt's round(x / q) * q.</summary>
+    public double ToValue(double model)
+    {
+        var value = IsLog ? Math.Exp(model) : model;
+        return Q is { } q ? Math.Round(value / q, MidpointRounding.ToEven) * q : value;
+    }
+
+    /// <summary>hyperopt's EPS for log(max(obs, EPS)): a quantized log value may round to 0.</summary>
+    internal const double MinimumLogArgument = 1e-12;
+}

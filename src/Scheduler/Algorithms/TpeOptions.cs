@@ -1,0 +1,72 @@
+namespace HyperQueue.Scheduler.Algorithms;
+
+/// <summary>
+/// Settings of the Tree-structured Parzen Estimator, hyperopt's <c>tpe.suggest</c> keyword arguments plus the choices
+/// HyperQueue's stronger default makes. <see cref="Hyperopt"/> reproduces hyperopt 0.2.7; <see cref="Default"/> is
+/// the configuration chosen by the quality benchmark (docs/benchmarks.md).
+/// </summary>
+public sealed record TpeOptions
+{
+    /// <summary>Trials drawn from the prior before the model is used (hyperopt's <c>n_startup_jobs</c>, 20).</summary>
+    public int StartupTrials { get; init; } = 20;
+
+    /// <summary>Candidates drawn from the good density per suggestion; the best l(x)/g(x) wins (<c>n_EI_candidates</c>, 24).</summary>
+    public int Candidates { get; init; } = 24;
+
+    /// <summary>Fraction of the trials that form the good density (hyperopt's <c>gamma</c>, 0.25).</summary>
+    public double Gamma { get; init; } = 0.25;
+
+    /// <summary>How the number of good trials grows with the number of trials N.</summary>
+    public TpeSplit Split { get; init; } = TpeSplit.SquareRoot;
+
+    /// <summary>Weight of the prior kernel in both densities (<c>prior_weight</c>, 1).</summary>
+    public double PriorWeight { get; init; } = 1.0;
+
+    /// <summary>
+    /// hyperopt's linear forgetting <c>LF</c> (25): caps the good set and makes observations older than the newest
+    /// 25 weigh less.
+    /// </summary>
+    public int ForgettingThreshold { get; init; } = 25;
+
+    /// <summary>Pending (in-flight) points count as the worst observations, so parallel suggestions spread out.</summary>
+    public bool ConstantLiar { get; init; } = true;
+
+    /// <summary>hyperopt 0.2.7's tpe.suggest defaults, exactly.</summary>
+    public static TpeOptions Hyperopt { get; } = new();
+
+    /// <summary>HyperQueue's default: measured on the quality benchmark, see docs/benchmarks.md.</summary>
+    public static TpeOptions Default { get; } = new()
+    {
+        StartupTrials = 10,
+        Gamma = 0.1,
+        Split = TpeSplit.Linear,
+    };
+
+    internal void Validate()
+    {
+        if (StartupTrials < 0)
+        {
+            throw new ArgumentException($"tpe: StartupTrials ({StartupTrials}) must not be negative", nameof(StartupTrials));
+        }
+
+        if (Candidates < 1)
+        {
+            throw new ArgumentException($"tpe: Candidates ({Candidates}) must be at least 1", nameof(Candidates));
+        }
+
+        if (!(Gamma > 0 && Gamma <= 1))
+        {
+            throw new ArgumentException($"tpe: Gamma ({Gamma}) must be in (0, 1]", nameof(Gamma));
+        }
+
+        if (!(PriorWeight > 0) || double.IsInfinity(PriorWeight))
+        {
+            throw new ArgumentException($"tpe: PriorWeight ({PriorWeight}) must be a positive finite number", nameof(PriorWeight));
+        }
+
+        if (ForgettingThreshold < 1)
+        {
+            throw new ArgumentException($"tpe: ForgettingThreshold ({ForgettingThreshold}) must be at least 1", nameof(ForgettingThreshold));
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using HyperQueue.Contracts;
+using HyperQueue.Scheduler.Algorithms;
+using HyperQueue.Worker.Objectives;
+
+namespace HyperQueue.Scheduler.Optimization;
+
+/// <summary>
+/// Hyperopt's fmin driver loop over a store (<see cref="Trials"/>) and a runner (<see cref="ITrialRunner"/>): ask
+/// the algorithm for as many points as the runner has slots and the budget allows, dispatch them, record each
+/// completion, and stop at max evals, timeout, loss threshold or early stop.
+/// </summary>
+internal sealed class OptimizationLoop
+{
+    private readonly OptimizationRequest _request;
+    private readonly Trials _trials;
+    private readonly TimeProvider _time;
+    private readonly Queue<IReadOnlyDictionary<string, double?>> _points;
+    private readonly long _seed;
+    private DateTimeOffset? _deadline;
+
+    private OptimizationLoop(OptimizationRequest request, Queue<IReadOnlyDictionary<string, double?>> points, long seed)
+    {
+        _request = request;
+        _trials = request.Trials;
+        _time = request.TimeProvider;
+        _points = points;
+        _seed = seed;
+    }
+
+    public static async Task<FMinResult> RunAsync(OptimizationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        OptimizationArguments.Validate(request);
+        var points = OptimizationArguments.PointsToRun(request);
+        var seed = request.Seed ?? request.Trials.Seed ?? Random.Shared.NextInt64();
+        request.Trials.Seed ??= seed;
+        return await new OptimizationLoop(request, points, seed).RunAsync(cancellationToken);
+    }
+
+    private async Task<FMinResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetUtcNow();
+        _deadline = startedAt + _request.Timeout;
+        CancelOrphans("it was still running when this trials store was saved or its fmin call ended", startedAt);
+
+        using var deadline = _request.Timeout is { } timeout
+            ? new CancellationTokenSource(timeout, _time)
+            : new CancellationTokenSource();
+        using var experiment = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        string DescribeCancellation() => cancellationToken.IsCancellationRequested
+            ? "fmin was cancelled by its caller"
+            : string.Create(CultureInfo.InvariantCulture, $"fmin timeout ({_request.Timeout}) reached");
+
+        var runner = _trials.CreateRunner(new TrialRunnerContext(
+            _trials.ExperimentId, _request.Objective, _request.MaxQueueLen, DescribeCancellation, experiment.Token));
+        StopReason? stopReason = null;
+        ExceptionDispatchInfo? error = null;
+        await using (runner)
+        {
+            await NotifyAsync(observer => observer.ExperimentStartedAsync(
+                new OptimizationStarted(
+                    _trials.ExperimentId, _request.Space, _request.Algorithm.Name, _request.MaxEvals, _request.MaxQueueLen,
+                    _request.Timeout, _request.LossThreshold, _seed, _trials, startedAt),
+                cancellationToken));
+            try
+            {
+                stopReason = await RunTrialsAsync(runner, experiment.Token, cancellationToken);
+            }
+#pragma warning disable CA1031 // Recorded, reported to observers, and rethrown below.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                error = ExceptionDispatchInfo.Capture(exception);
+            }
+
+            await DrainAsync(runner, DescribeCancellation());
+        }
+
+        CancelOrphans("fmin ended before it was dispatched", _time.GetUtcNow());
+        var best = _trials.FindBestTrial();
+        if (error is null && best is null)
+        {
+            error = ExceptionDispatchInfo.Capture(new AllTrialsFailedException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"fmin stopped ({stopReason}) and no trial finished with status ok ({_trials.Counts}), so there is no best trial")));
+        }
+
+        await NotifyAsync(observer => observer.ExperimentEndedAsync(
+            new OptimizationEnded(_trials, stopReason, error?.SourceException, _time.GetUtcNow()),
+            CancellationToken.None));
+        error?.Throw();
+        return new FMinResult(_trials, best!, stopReason!.Value, _seed, _request.ReturnArgmin);
+    }
+
+    private async Task<StopReason> RunTrialsAsync(ITrialRunner runner, CancellationToken experimentToken, CancellationToken callerToken)
+    {
+        if (LossThresholdReached())
+        {
+            return StopReason.LossThreshold;
+        }
+
+        while (true)
+        {
+            callerToken.ThrowIfCancellationRequested();
+            if (DeadlinePassed())
+            {
+                return StopReason.Timeout;
+            }
+
+            var toStart = Math.Min(runner.AvailableSlots, RemainingBudget());
+            if (toStart > 0 && !await DispatchAsync(runner, toStart, callerToken))
+            {
+                return StopReason.Timeout;
+            }
+
+            if (runner.InFlight == 0)
+            {
+                return StopReason.MaxEvals;
+            }
+
+            TrialOutcome outcome;
+            try
+            {
+                outcome = await runner.WaitForCompletionAsync(experimentToken);
+            }
+            catch (OperationCanceledException) when (experimentToken.IsCancellationRequested)
+            {
+                callerToken.ThrowIfCancellationRequested();
+                return StopReason.Timeout;
+            }
+
+            await RecordAsync(outcome);
+            if (outcome.Exception is { } exception && !_request.CatchEvalExceptions)
+            {
+                exception.Throw();
+            }
+
+            if (LossThresholdReached())
+            {
+                return StopReason.LossThreshold;
+            }
+
+            if (_request.EarlyStop is { } earlyStop && earlyStop(_trials.Completed))
+            {
+                return StopReason.EarlyStop;
+            }
+        }
+    }
+
+    /// <summary>Starts up to <paramref name="count"/> trials; false when the deadline passed before all started.</summary>
+    private async Task<bool> DispatchAsync(ITrialRunner runner, int count, CancellationToken callerToken)
+    {
+        var batch = new List<IReadOnlyDictionary<string, double?>>(count);
+        while (batch.Count < count && _points.Count > 0)
+        {
+            batch.Add(_points.Dequeue());
+        }
+
+        if (batch.Count < count)
+        {
+            batch.AddRange(Suggest(count - batch.Count, _trials.NextNumber + batch.Count));
+        }
+
+        foreach (var vals in batch)
+        {
+            if (DeadlinePassed())
+            {
+                return false;
+            }
+
+            var parameters = new TrialParameters(_request.Space.Evaluate(vals));
+            var trial = _trials.AddRunning(Guid.NewGuid(), vals, parameters, _time.GetUtcNow());
+            await NotifyAsync(observer => observer.TrialDispatchingAsync(trial, callerToken));
+            await runner.StartAsync(trial, callerToken);
+        }
+
+        return true;
+    }
+
+    private IReadOnlyList<IReadOnlyDictionary<string, double?>> Suggest(int count, int firstTrialNumber)
+    {
+        var all = _trials.All;
+        var history = all
+            .Where(trial => trial.State == TrialState.Completed)
+            .Select(trial => new TrialObservation(trial.Vals, trial.Loss, trial.Status!.Value))
+            .ToList();
+        var pending = all.Where(trial => trial.State == TrialState.Running).Select(trial => trial.Vals).ToList();
+        var suggestions = _request.Algorithm.Suggest(new SuggestionRequest(
+            _request.Space, history, pending, count, firstTrialNumber, _seed));
+        if (suggestions.Count == 0)
+        {
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"algorithm '{_request.Algorithm.Name}' suggested no point when {count} were asked for"));
+        }
+
+        return suggestions.Count > count ? [.. suggestions.Take(count)] : suggestions;
+    }
+
+    private async Task RecordAsync(TrialOutcome outcome)
+    {
+        var trial = _trials.Complete(outcome.TrialId, outcome.Result, _time.GetUtcNow());
+        await NotifyAsync(observer => observer.TrialCompletedAsync(trial, _trials, CancellationToken.None));
+    }
+
+    /// <summary>Cancels what is still in flight and records every outcome, so no trial is left running.</summary>
+    private async Task DrainAsync(ITrialRunner runner, string reason)
+    {
+        if (runner.InFlight == 0)
+        {
+            return;
+        }
+
+        await runner.CancelAllAsync(reason, CancellationToken.None);
+        while (runner.InFlight > 0)
+        {
+            await RecordAsync(await runner.WaitForCompletionAsync(CancellationToken.None));
+        }
+    }
+
+    private void CancelOrphans(string reason, DateTimeOffset now)
+    {
+        foreach (var trial in _trials.All.Where(trial => trial.State == TrialState.Running))
+        {
+            _trials.Complete(trial.Id, ObjectiveResult.Cancelled(reason), now);
+        }
+    }
+
+    private int RemainingBudget() => _request.MaxEvals is { } maxEvals ? Math.Max(0, maxEvals - _trials.Count) : int.MaxValue;
+
+    private bool DeadlinePassed() => _deadline is { } deadline && _time.GetUtcNow() >= deadline;
+
+    private bool LossThresholdReached() =>
+        _request.LossThreshold is { } threshold && _trials.FindBestTrial() is { Loss: { } best } && best <= threshold;
+
+    private async Task NotifyAsync(Func<IOptimizationObserver, Task> notify)
+    {
+        foreach (var observer in _request.Observers)
+        {
+            await notify(observer);
+        }
+    }
+}
