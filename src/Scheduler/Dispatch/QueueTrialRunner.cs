@@ -1,0 +1,162 @@
+using System.Threading.Channels;
+using HyperQueue.Contracts;
+using HyperQueue.Scheduler.Optimization;
+using HyperQueue.Worker.Leases;
+using HyperQueue.Worker.Objectives;
+
+namespace HyperQueue.Scheduler.Dispatch;
+
+/// <summary>
+/// Runs fmin's trials on workers: each trial becomes one <see cref="EvaluateTrial"/> sent through
+/// <see cref="TrialDispatcher"/>, and each <see cref="TrialCompleted"/> becomes the loop's <see cref="TrialOutcome"/>.
+/// After <see cref="CancelAllAsync"/> the workers get <see cref="CancellationGrace"/> to report their trials as
+/// cancelled; whatever has not reported by then is recorded as cancelled here, so fmin returns on time.
+/// </summary>
+internal sealed class QueueTrialRunner : ITrialRunner
+{
+    /// <summary>How long cancelled trials have to report before they are recorded as cancelled without a report.</summary>
+    public static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(3);
+
+    private readonly TrialDispatcher _dispatcher;
+    private readonly IInFlightStore _store;
+    private readonly DispatchSettings _settings;
+    private readonly TimeSpan? _trialTimeout;
+    private readonly Func<Guid, TrialRunIds?> _runIds;
+    private readonly string? _trackingUri;
+    private readonly TimeProvider _time;
+    private readonly Channel<TrialOutcome> _outcomes = Channel.CreateUnbounded<TrialOutcome>();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _pump;
+    private int _inFlight;
+
+    public QueueTrialRunner(
+        TrialDispatcher dispatcher,
+        IInFlightStore store,
+        DispatchSettings settings,
+        TimeSpan? trialTimeout,
+        Func<Guid, TrialRunIds?> runIds,
+        string? trackingUri,
+        TimeProvider time)
+    {
+        _dispatcher = dispatcher;
+        _store = store;
+        _settings = settings;
+        _trialTimeout = trialTimeout;
+        _runIds = runIds;
+        _trackingUri = trackingUri;
+        _time = time;
+    }
+
+    public int AvailableSlots => Math.Max(0, _settings.Parallelism - InFlight);
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public async Task StartAsync(TrialRecord trial, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (_pump is null)
+        {
+            await _dispatcher.StartAsync(cancellationToken);
+            _pump = PumpAsync(_stopping.Token);
+        }
+
+        Interlocked.Increment(ref _inFlight);
+        var runIds = _runIds(trial.Id);
+        var message = new EvaluateTrial
+        {
+            ExperimentId = _settings.ExperimentId,
+            TrialId = trial.Id,
+            TrialNumber = trial.Number,
+            Objective = _settings.Objective,
+            Parameters = trial.Parameters.Json,
+            RawValues = trial.Vals,
+            TrialDeadline = _time.GetUtcNow() + _trialTimeout,
+            ExperimentDeadline = _settings.Deadline,
+            RunId = runIds?.RunId,
+            ParentRunId = runIds?.ParentRunId,
+            TrackingUri = runIds is null ? null : _trackingUri,
+        };
+
+        // The loop only starts what AvailableSlots allows, so a refused slot means a slot not yet freed in Redis
+        // (a completion still on its way) or an experiment that has ended: wait for the one, report the other.
+        while (!await _dispatcher.TryDispatchAsync(message, cancellationToken))
+        {
+            var liveness = await _store.GetExperimentAsync(_settings.ExperimentId, cancellationToken);
+            if (liveness.State != ExperimentState.Running)
+            {
+                _outcomes.Writer.TryWrite(new TrialOutcome(
+                    trial.Id, ObjectiveResult.Cancelled($"the experiment ended before the trial was sent ({liveness.EndReason ?? "deadline passed"})")));
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+        }
+    }
+
+    public async Task<TrialOutcome> WaitForCompletionAsync(CancellationToken cancellationToken)
+    {
+        var outcome = await _outcomes.Reader.ReadAsync(cancellationToken);
+        Interlocked.Decrement(ref _inFlight);
+        return outcome;
+    }
+
+    public async Task CancelAllAsync(string reason, CancellationToken cancellationToken)
+    {
+        await _dispatcher.CancelAsync(reason, cancellationToken);
+        _ = AbandonAfterGraceAsync(reason);
+    }
+
+    private async Task AbandonAfterGraceAsync(string reason)
+    {
+        try
+        {
+            await Task.Delay(CancellationGrace, _time, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        foreach (var trial in await _dispatcher.AbandonInFlightAsync(CancellationToken.None))
+        {
+            _outcomes.Writer.TryWrite(new TrialOutcome(
+                trial.TrialId, ObjectiveResult.Cancelled($"{reason}; no worker reported the trial within {CancellationGrace.TotalSeconds:0} s of the cancel")));
+        }
+    }
+
+    private async Task PumpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var completed in _dispatcher.Completions.ReadAllAsync(cancellationToken))
+            {
+                _outcomes.Writer.TryWrite(new TrialOutcome(completed.TrialId, ToResult(completed)));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static ObjectiveResult ToResult(TrialCompleted completed) => new ObjectiveResult
+    {
+        Status = completed.Status,
+        Loss = completed.Loss,
+        LossVariance = completed.LossVariance,
+        TrueLoss = completed.TrueLoss,
+        Attachments = completed.Attachments,
+        Error = completed.Error,
+    }.Normalize();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_pump is not null)
+        {
+            await _pump;
+        }
+
+        await _dispatcher.DisposeAsync();
+        _stopping.Dispose();
+    }
+}
