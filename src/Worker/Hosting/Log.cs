@@ -11,5 +11,5 @@ internal static partial class Log
     public static partial void RegistrationFailed(ILogger logger, Exception exception, string workerId);
 
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Worker {WorkerId} serving {Objectives} with {Slots} slots")]
-    public static partial void WorkerStarting(ILogger logger, string workerId, string objectives, int slots);
+    public static partial void WorkerStarting(ILogger logger, string workerId, IReadOnlyList<string> objectives, int slots);
 }

@@ -22,6 +22,7 @@ internal sealed class WorkerRegistrationService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Log.WorkerStarting(logger, settings.WorkerId, objectives.Names, settings.Slots);
         if (registry is null)
         {
             Log.NoRegistry(logger, settings.WorkerId);
