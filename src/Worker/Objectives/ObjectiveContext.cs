@@ -16,6 +16,12 @@ public sealed class ObjectiveContext
 
     public int Attempt { get; init; } = 1;
 
+    /// <summary>The id of the trial's child run (MLflow's run id), or null when tracking is off.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>Where the trial's run lives (a tracking URI), for objectives that log by themselves; null when tracking is off.</summary>
+    public string? TrackingUri { get; init; }
+
     /// <summary>The trial's own child run, for params, metrics, tags and artifacts; null when tracking is off.</summary>
     public IRunLogger? Run { get; init; }
 }

@@ -1,0 +1,283 @@
+using System.Globalization;
+using HyperQueue.Contracts;
+using HyperQueue.Worker.Hosting;
+using HyperQueue.Worker.Leases;
+using HyperQueue.Worker.Objectives;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HyperQueue.Worker.Trials;
+
+/// <summary>
+/// Runs one trial from <c>hq.evaluate.&lt;objective&gt;</c> (a SparkTrials task): checks the message and that the
+/// experiment is live, holds the trial's lease by heartbeat while the objective runs on its own thread, and answers
+/// <see cref="TrialStarted"/> then exactly one <see cref="TrialCompleted"/> to the message's response address
+/// (the experiment's results queue). Every outcome of the objective is an answer, never an exception, so the
+/// broker never redelivers a trial that already ran.
+/// </summary>
+internal sealed class EvaluateTrialConsumer(
+    ObjectiveRegistry objectives,
+    RunningTrials runningTrials,
+    IInFlightStore inFlightStore,
+    IOptions<WorkerOptions> options,
+    TimeProvider timeProvider,
+    IServiceProvider services,
+    ILogger<EvaluateTrialConsumer> logger,
+    ITrialRunLoggerFactory? runLoggers = null) : IConsumer<EvaluateTrial>
+{
+    private readonly WorkerOptions settings = options.Value;
+
+    public async Task Consume(ConsumeContext<EvaluateTrial> context)
+    {
+        var message = context.Message;
+        var received = timeProvider.GetTimestamp();
+        var cancellationToken = context.CancellationToken;
+
+        if (TrialMessageValidator.Validate(message) is { } invalid)
+        {
+            Log.TrialRejected(logger, message.TrialId, invalid);
+            await RespondAsync(context, ObjectiveResult.Fail(invalid, "invalid_message"), received);
+            return;
+        }
+
+        if (await GetNotLiveReasonAsync(message, cancellationToken) is { } notLive)
+        {
+            Log.TrialNotStarted(logger, message.TrialId, notLive);
+            await RespondAsync(context, ObjectiveResult.Cancelled(notLive), received);
+            return;
+        }
+
+        if (!objectives.TryCreate(message.Objective, services, out var objective))
+        {
+            var unknown = $"objective '{message.Objective}' is not served by worker '{settings.WorkerId}', which serves: {string.Join(", ", objectives.Names)}";
+            Log.TrialRejected(logger, message.TrialId, unknown);
+            await RespondAsync(context, ObjectiveResult.Fail(unknown, "unknown_objective"), received);
+            return;
+        }
+
+        using var trial = runningTrials.TryStart(message.ExperimentId, message.TrialId);
+        if (trial is null)
+        {
+            Log.DuplicateDelivery(logger, message.TrialId);
+            return;
+        }
+
+        // The first renewal marks the trial running and tells us whether the scheduler still wants it.
+        switch (await inFlightStore.RenewLeaseAsync(message.ExperimentId, message.TrialId, settings.LeaseDuration, cancellationToken))
+        {
+            case LeaseStatus.Lost:
+                Log.LeaseLost(logger, message.TrialId);
+                return;
+            case LeaseStatus.Cancelled:
+                var ended = await GetEndReasonAsync(message.ExperimentId, cancellationToken);
+                Log.TrialNotStarted(logger, message.TrialId, ended);
+                await RespondAsync(context, ObjectiveResult.Cancelled(ended), received);
+                return;
+        }
+
+        ScheduleDeadline(trial, message);
+        await context.RespondAsync(new TrialStarted
+        {
+            ExperimentId = message.ExperimentId,
+            TrialId = message.TrialId,
+            WorkerId = settings.WorkerId,
+            Attempt = message.Attempt,
+            StartedAt = timeProvider.GetUtcNow(),
+        });
+        Log.TrialStarted(logger, message.TrialId, message.ExperimentId, message.Objective, message.Attempt);
+
+        var result = await RunWithHeartbeatAsync(objective!, message, trial);
+        if (trial.LeaseLost)
+        {
+            Log.LeaseLost(logger, message.TrialId);
+            return;
+        }
+
+        await RespondAsync(context, result, received);
+    }
+
+    private async Task<ObjectiveResult> RunWithHeartbeatAsync(IObjective objective, EvaluateTrial message, RunningTrial trial)
+    {
+        using var stopHeartbeat = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(trial, stopHeartbeat.Token);
+        try
+        {
+            return await RunObjectiveAsync(objective, message, trial);
+        }
+        finally
+        {
+            await stopHeartbeat.CancelAsync();
+            await heartbeat;
+        }
+    }
+
+    private async Task<ObjectiveResult> RunObjectiveAsync(IObjective objective, EvaluateTrial message, RunningTrial trial)
+    {
+        var trackingUri = settings.TrackingUri ?? message.TrackingUri;
+        var run = runLoggers?.Create(message, trackingUri);
+        try
+        {
+            var context = new ObjectiveContext
+            {
+                Parameters = new TrialParameters(message.Parameters),
+                ExperimentId = message.ExperimentId,
+                TrialId = message.TrialId,
+                TrialNumber = message.TrialNumber,
+                Attempt = message.Attempt,
+                RunId = message.RunId,
+                TrackingUri = trackingUri,
+                Run = run,
+            };
+
+            // A dedicated thread: an objective that computes synchronously for an hour must not hold a pool thread.
+            var evaluation = Task.Factory.StartNew(
+                () => objective.EvaluateAsync(context, trial.Token),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
+                TaskScheduler.Default).Unwrap();
+            var result = await evaluation;
+            return result is null
+                ? ObjectiveResult.Fail($"objective '{message.Objective}' returned null instead of a result", "invalid_result")
+                : result.Normalize();
+        }
+        catch (OperationCanceledException) when (trial.CancelReason is { } reason)
+        {
+            return ObjectiveResult.Cancelled(reason);
+        }
+        catch (Exception exception)
+        {
+            // Hyperopt's rule: an exception in the objective is a failed trial with its type and message, never a retry.
+            Log.ObjectiveFailed(logger, exception, message.TrialId, message.Objective, exception.GetType().Name);
+            return ObjectiveResult.FromException(exception);
+        }
+        finally
+        {
+            if (run is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task HeartbeatAsync(RunningTrial trial, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(settings.HeartbeatInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                LeaseStatus status;
+                try
+                {
+                    status = await inFlightStore.RenewLeaseAsync(trial.ExperimentId, trial.TrialId, settings.LeaseDuration, stop);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // A store outage is not the trial's fault; the lease still has LeaseDuration - HeartbeatInterval to go.
+                    Log.RenewalFailed(logger, exception, trial.TrialId);
+                    continue;
+                }
+
+                if (status == LeaseStatus.Lost)
+                {
+                    trial.LoseLease();
+                    return;
+                }
+
+                if (status == LeaseStatus.Cancelled)
+                {
+                    trial.Cancel(await GetEndReasonAsync(trial.ExperimentId, stop));
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The objective finished; the heartbeat ends with it.
+        }
+    }
+
+    /// <summary>Why the trial must not start, or null when the experiment is running and no deadline has passed.</summary>
+    private async Task<string?> GetNotLiveReasonAsync(EvaluateTrial message, CancellationToken cancellationToken)
+    {
+        if (runningTrials.TryGetEndReason(message.ExperimentId, out var cancelled))
+        {
+            return cancelled;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (message.ExperimentDeadline is { } experimentDeadline && experimentDeadline <= now)
+        {
+            return $"the experiment deadline ({Format(experimentDeadline)}) passed before the trial started";
+        }
+
+        if (message.TrialDeadline is { } trialDeadline && trialDeadline <= now)
+        {
+            return $"the trial deadline ({Format(trialDeadline)}) passed before the trial started";
+        }
+
+        var liveness = await inFlightStore.GetExperimentAsync(message.ExperimentId, cancellationToken);
+        return liveness.State switch
+        {
+            ExperimentState.Running when liveness.Deadline is { } deadline && deadline <= now =>
+                $"the experiment deadline ({Format(deadline)}) passed before the trial started",
+            ExperimentState.Running => null,
+            ExperimentState.Ended => $"the experiment ended ({liveness.EndReason})",
+            _ => $"experiment '{message.ExperimentId}' is not known to the in-flight store (it ended and was removed, or was never started)",
+        };
+    }
+
+    private async Task<string> GetEndReasonAsync(Guid experimentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var liveness = await inFlightStore.GetExperimentAsync(experimentId, cancellationToken);
+            return liveness.EndReason is { } reason
+                ? $"the experiment ended ({reason})"
+                : "the experiment ended or passed its deadline";
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.RenewalFailed(logger, exception, experimentId);
+            return "the experiment ended or passed its deadline";
+        }
+    }
+
+    private void ScheduleDeadline(RunningTrial trial, EvaluateTrial message)
+    {
+        var trialDeadline = message.TrialDeadline;
+        var experimentDeadline = message.ExperimentDeadline;
+        if (trialDeadline is { } trialEnd && (experimentDeadline is null || trialEnd < experimentDeadline))
+        {
+            trial.CancelAt(trialEnd, $"the trial timed out at its deadline ({Format(trialEnd)})", timeProvider);
+        }
+        else if (experimentDeadline is { } experimentEnd)
+        {
+            trial.CancelAt(experimentEnd, $"the experiment timed out at its deadline ({Format(experimentEnd)})", timeProvider);
+        }
+    }
+
+    private async Task RespondAsync(ConsumeContext<EvaluateTrial> context, ObjectiveResult result, long received)
+    {
+        var message = context.Message;
+        var duration = timeProvider.GetElapsedTime(received);
+        Log.TrialFinished(logger, message.TrialId, result.Status, (long)duration.TotalMilliseconds);
+        await context.RespondAsync(new TrialCompleted
+        {
+            ExperimentId = message.ExperimentId,
+            TrialId = message.TrialId,
+            Status = result.Status,
+            Loss = result.Loss,
+            LossVariance = result.LossVariance,
+            TrueLoss = result.TrueLoss,
+            Attachments = result.Attachments,
+            Error = result.Error,
+            Duration = duration,
+            WorkerId = settings.WorkerId,
+            Attempt = Math.Max(1, message.Attempt),
+        });
+    }
+
+    private static string Format(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
+}
