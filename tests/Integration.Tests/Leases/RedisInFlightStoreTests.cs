@@ -125,4 +125,16 @@ public sealed class RedisInFlightStoreTests(TestServices services) : InFlightSto
             error.Message,
             StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Constructor_RetentionBelowOneSecond_ThrowsNamingTheKey()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new RedisInFlightStore(
+            Connection, new RedisInFlightStoreOptions { Retention = TimeSpan.FromMilliseconds(500) }));
+
+        Assert.StartsWith(
+            "HyperQueue:InFlight:Retention (00:00:00.5000000) must be at least one second",
+            error.Message,
+            StringComparison.Ordinal);
+    }
 }
