@@ -174,9 +174,19 @@ public sealed class InMemoryInFlightStore(TimeProvider timeProvider) : IInFlight
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            IReadOnlyList<Guid> trials = _experiments.TryGetValue(experimentId, out var experiment)
-                ? [.. experiment.InFlight.OrderBy(entry => entry.Value).ThenBy(entry => entry.Key.ToString("D"), StringComparer.Ordinal).Select(entry => entry.Key)]
-                : [];
+            if (!_experiments.TryGetValue(experimentId, out var experiment))
+            {
+                return Task.FromResult<IReadOnlyList<Guid>>([]);
+            }
+
+            // The Redis sorted set orders by score, then by member text: the same order here.
+            IReadOnlyList<Guid> trials =
+            [
+                .. experiment.InFlight
+                    .OrderBy(entry => entry.Value)
+                    .ThenBy(entry => entry.Key.ToString("D"), StringComparer.Ordinal)
+                    .Select(entry => entry.Key),
+            ];
             return Task.FromResult(trials);
         }
     }
