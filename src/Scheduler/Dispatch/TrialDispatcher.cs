@@ -21,6 +21,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Guid, EvaluateTrial> _inFlight = new();
+    private readonly HashSet<Guid> _awaitingRetry = [];
     private readonly Channel<TrialCompleted> _completions = Channel.CreateUnbounded<TrialCompleted>();
     private readonly CancellationTokenSource _stopping = new();
     private HostReceiveEndpointHandle? _resultsEndpoint;
@@ -177,24 +178,36 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     }
 
     /// <summary>Re-sends trials whose lease expired, or fails them once they used all their attempts.</summary>
+    /// <remarks>
+    /// A reaped trial with attempts left whose slot was meanwhile taken by a new trial (an acquire frees lapsed
+    /// slots itself) waits in <see cref="_awaitingRetry"/> for a later tick; only the reaper touches that set.
+    /// </remarks>
     internal async Task ReapOnceAsync(CancellationToken cancellationToken)
     {
-        foreach (var trialId in await _store.ReapExpiredAsync(_settings.ExperimentId, cancellationToken))
+        _awaitingRetry.UnionWith(await _store.ReapExpiredAsync(_settings.ExperimentId, cancellationToken));
+        foreach (var trialId in _awaitingRetry.ToArray())
         {
             if (!_inFlight.TryGetValue(trialId, out var trial))
             {
+                _awaitingRetry.Remove(trialId);
                 continue;
             }
 
-            if (trial.Attempt < _settings.MaxAttempts
-                && await _store.TryAcquireSlotAsync(_settings.ExperimentId, trialId, _settings.Lease, cancellationToken))
+            if (trial.Attempt < _settings.MaxAttempts)
             {
-                var retry = trial with { Attempt = trial.Attempt + 1 };
-                _inFlight[trialId] = retry;
-                Log.LeaseExpiredRetrying(_logger, trialId, retry.Attempt, _settings.MaxAttempts);
-                await SendAsync(retry, cancellationToken);
+                if (await _store.TryAcquireSlotAsync(_settings.ExperimentId, trialId, _settings.Lease, cancellationToken))
+                {
+                    _awaitingRetry.Remove(trialId);
+                    var retry = trial with { Attempt = trial.Attempt + 1 };
+                    _inFlight[trialId] = retry;
+                    Log.LeaseExpiredRetrying(_logger, trialId, retry.Attempt, _settings.MaxAttempts);
+                    await SendAsync(retry, cancellationToken);
+                }
+
                 continue;
             }
+
+            _awaitingRetry.Remove(trialId);
 
             if (_inFlight.TryRemove(trialId, out _))
             {
