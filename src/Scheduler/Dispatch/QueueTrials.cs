@@ -1,0 +1,138 @@
+using System.Globalization;
+using HyperQueue.Scheduler.Hosting;
+using HyperQueue.Scheduler.Optimization;
+using Microsoft.Extensions.Logging;
+
+namespace HyperQueue.Scheduler.Dispatch;
+
+/// <summary>
+/// Like Databricks' <c>SparkTrials</c>: a <see cref="Trials"/> store whose trials run on workers. Each proposed
+/// setting becomes one <c>EvaluateTrial</c> message on the objective's queue; at most <see cref="Parallelism"/>
+/// are in flight (Redis slots), a trial whose worker died is sent again, and a timeout or early stop cancels the
+/// running trials on every worker. Pass it to <see cref="FMin"/> as <c>trials</c>.
+/// </summary>
+public sealed partial class QueueTrials : Trials
+{
+    private readonly QueueBackend _backend;
+    private readonly int? _requestedParallelism;
+    private readonly QueueTrialsOptions _options;
+    private readonly ILogger _logger;
+    private DispatchSettings? _settings;
+
+    /// <param name="backend">The bus, in-flight store and worker registry (embedded or RabbitMQ + Redis).</param>
+    /// <param name="objective">The objective workers serve under this name (the queue <c>hq.evaluate.&lt;objective&gt;</c>).</param>
+    /// <param name="parallelism">SparkTrials' <c>parallelism</c>: at most this many trials at once; the live worker slots when null; at most 128.</param>
+    /// <param name="trialTimeout">SparkTrials' per-trial <c>timeout</c>: a trial running longer is cancelled.</param>
+    /// <param name="options">Leases, retries and waits; the defaults when null.</param>
+    public QueueTrials(QueueBackend backend, string objective, int? parallelism = null, TimeSpan? trialTimeout = null, QueueTrialsOptions? options = null)
+        : this(backend, objective, parallelism, trialTimeout, options, Guid.NewGuid(), seed: null)
+    {
+    }
+
+    internal QueueTrials(
+        QueueBackend backend,
+        string objective,
+        int? parallelism,
+        TimeSpan? trialTimeout,
+        QueueTrialsOptions? options,
+        Guid experimentId,
+        long? seed)
+        : base(experimentId, seed)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentException.ThrowIfNullOrWhiteSpace(objective);
+        if (parallelism is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(parallelism), parallelism, $"parallelism ({parallelism}) must be at least 1");
+        }
+
+        if (trialTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trialTimeout), trialTimeout, $"trial timeout ({trialTimeout}) must be positive");
+        }
+
+        _options = options ?? new QueueTrialsOptions();
+        _options.Validate();
+        _backend = backend;
+        Objective = objective;
+        _requestedParallelism = parallelism;
+        TrialTimeout = trialTimeout;
+        _logger = backend.LoggerFactory.CreateLogger<QueueTrials>();
+    }
+
+    public string Objective { get; }
+
+    public TimeSpan? TrialTimeout { get; }
+
+    /// <summary>The parallelism the last fmin call ran with, after the clamps (null before the first call).</summary>
+    public int? Parallelism => _settings?.Parallelism;
+
+    /// <summary>Why the requested parallelism was reduced, one sentence per reduction.</summary>
+    public IReadOnlyList<string> ParallelismWarnings { get; private set; } = [];
+
+    /// <summary>Where child runs live, for objectives that log into them; set by the tracking integration.</summary>
+    internal string? TrackingUri { get; set; }
+
+    /// <summary>Child and parent run of each trial, filled by the tracking observer before the trial is sent.</summary>
+    internal Func<Guid, TrialRunIds?> RunIds { get; set; } = _ => null;
+
+    /// <summary>
+    /// Waits (bounded by <see cref="QueueTrialsOptions.WorkerWait"/>) until a live worker serves the objective, then
+    /// fixes the parallelism for this fmin call from the requested value, the live slots and the evaluations left.
+    /// </summary>
+    internal async Task PrepareAsync(int evaluationsRemaining, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        var liveSlots = await WaitForWorkersAsync(cancellationToken);
+        var decision = ParallelismPolicy.Resolve(_requestedParallelism, liveSlots, evaluationsRemaining);
+        foreach (var warning in decision.Warnings)
+        {
+            Log.ParallelismReduced(_logger, warning);
+        }
+
+        ParallelismWarnings = decision.Warnings;
+        _settings = new DispatchSettings(
+            ExperimentId, Objective, decision.Effective, deadline, _options.Lease, _options.MaxAttempts,
+            _options.ReapInterval, _options.ResultsQueueExpiry);
+    }
+
+    private async Task<int> WaitForWorkersAsync(CancellationToken cancellationToken)
+    {
+        var time = _backend.Time;
+        var giveUpAt = time.GetUtcNow() + _options.WorkerWait;
+        while (true)
+        {
+            var workers = await _backend.Registry.GetLiveWorkersAsync(cancellationToken);
+            var slots = workers.Where(worker => worker.Objectives.Contains(Objective, StringComparer.Ordinal)).Sum(worker => worker.Slots);
+            if (slots > 0)
+            {
+                return slots;
+            }
+
+            if (time.GetUtcNow() >= giveUpAt)
+            {
+                var served = workers.Count == 0
+                    ? "no worker is live"
+                    : "live workers serve: " + string.Join("; ", workers.Select(worker =>
+                        string.Create(CultureInfo.InvariantCulture, $"{worker.WorkerId} ({worker.Slots} slots): {string.Join(", ", worker.Objectives)}")));
+                throw new InvalidOperationException(
+                    $"no live worker serves the objective '{Objective}' after waiting {_options.WorkerWait.TotalSeconds:0} s; {served}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+        }
+    }
+
+    internal override ITrialRunner CreateRunner(TrialRunnerContext context)
+    {
+        var settings = _settings ?? throw new InvalidOperationException("QueueTrials must be prepared before fmin runs (FMin does it)");
+        var dispatcher = new TrialDispatcher(
+            _backend.Bus, _backend.Store, settings, _backend.Time, _backend.LoggerFactory.CreateLogger<TrialDispatcher>());
+        return new QueueTrialRunner(dispatcher, _backend.Store, settings, TrialTimeout, RunIds, TrackingUri, _backend.Time);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+        public static partial void ParallelismReduced(ILogger logger, string warning);
+    }
+}
