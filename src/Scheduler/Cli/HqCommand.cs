@@ -1,17 +1,31 @@
+using System.CommandLine;
+
 namespace HyperQueue.Scheduler.Cli;
 
-/// <summary>Entry point of the <c>hq</c> command line.</summary>
+/// <summary>Entry point of the <c>hq</c> command line: tune, worker, sample, ui, experiments.</summary>
 internal static class HqCommand
 {
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h")
+        var root = new RootCommand("HyperQueue: distributed hyperparameter optimization (hyperopt's fmin over RabbitMQ workers)")
         {
-            Console.WriteLine("usage: hq <command> [options]");
-            return 0;
+            TuneCommand.Create(),
+            WorkerCommand.Create(),
+            SampleCommand.Create(),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"hq: {error.Message}");
+            }
+
+            Console.Error.WriteLine("Run 'hq --help' for usage.");
+            return ExitCodes.BadInput;
         }
 
-        Console.Error.WriteLine($"hq: unknown command '{args[0]}'");
-        return 2;
+        return parsed.Invoke();
     }
 }

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using HyperQueue.Scheduler.Objectives;
+using HyperQueue.Worker.Commands;
+using HyperQueue.Worker.Hosting;
+using StackExchange.Redis;
+
+namespace HyperQueue.Scheduler.Cli;
+
+/// <summary>
+/// <c>hq worker</c>: joins a broker and serves the built-in objectives plus the command objectives of
+/// <c>--objectives FILE</c> until stopped (Ctrl+C or SIGTERM).
+/// </summary>
+internal static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var broker = new Option<Uri>("--broker") { Description = "RabbitMQ: amqp://user:pass@host:port/vhost", Required = true };
+        var redis = new Option<string>("--redis") { Description = "Redis: host:port", Required = true };
+        var tracking = new Option<string?>("--tracking") { Description = "Tracking URI objectives log into (sqlite:PATH, postgres://..., Host=...)" };
+        var objectives = new Option<FileInfo?>("--objectives") { Description = "JSON file: objective name -> {\"command\": [argv...], ...}" };
+        var slots = new Option<int?>("--slots") { Description = "Trials run at once (default: processor count)" };
+        var command = new Command("worker", "Serve objectives to schedulers through RabbitMQ and Redis")
+        {
+            broker, redis, tracking, objectives, slots,
+        };
+        command.SetAction((parsed, cancellationToken) => RunAsync(
+            new WorkerHostSettings
+            {
+                Broker = parsed.GetRequiredValue(broker),
+                Redis = parsed.GetRequiredValue(redis),
+                TrackingUri = parsed.GetValue(tracking),
+                ObjectivesFile = parsed.GetValue(objectives)?.FullName,
+                Slots = parsed.GetValue(slots),
+                ConfigureWorker = worker =>
+                {
+                    foreach (var (name, objective) in BuiltInObjectives.All)
+                    {
+                        worker.AddObjective(name, objective);
+                    }
+                },
+            },
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(WorkerHostSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WorkerHost.RunAsync(settings, cancellationToken);
+            return ExitCodes.Success;
+        }
+        catch (Exception ex) when (ex is ArgumentException or ObjectivesFileException or RedisConnectionException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"hq worker: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+}
