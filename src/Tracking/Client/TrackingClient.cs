@@ -88,8 +88,6 @@ public sealed class TrackingClient : IAsyncDisposable
     /// <summary>The schema version of the store (after migrating it).</summary>
     public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default) => store.GetSchemaVersionAsync(cancellationToken);
 
-    // ---- Experiments -------------------------------------------------------------------------------------------
-
     /// <summary>MLflow's <c>create_experiment</c>: fails if the name is taken.</summary>
     public async Task<Experiment> CreateExperimentAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -146,8 +144,6 @@ public sealed class TrackingClient : IAsyncDisposable
         var items = await store.ListExperimentsAsync(maxResults + 1, offset, cancellationToken);
         return ToPage(items, maxResults, offset);
     }
-
-    // ---- Runs --------------------------------------------------------------------------------------------------
 
     /// <summary>
     /// MLflow's <c>MlflowClient.create_run</c>: a RUNNING run with a new 32-hex id, optionally a child of
@@ -276,8 +272,6 @@ public sealed class TrackingClient : IAsyncDisposable
         return new RunLogger(this, runId);
     }
 
-    // ---- Logging -----------------------------------------------------------------------------------------------
-
     /// <summary>MLflow's <c>log_param</c>: write-once; the same value again is a no-op, another value throws <see cref="ParamConflictException"/>.</summary>
     public Task LogParamAsync(string runId, string key, string value, CancellationToken cancellationToken = default) =>
         LogBatchAsync(runId, parameters: [new(key, value)], cancellationToken: cancellationToken);
@@ -377,8 +371,6 @@ public sealed class TrackingClient : IAsyncDisposable
         var run = await store.GetRunInfoAsync(runId, cancellationToken) ?? throw new KeyNotFoundException($"run '{runId}' does not exist");
         return ArtifactStore.List(run.ArtifactUri);
     }
-
-    // ---- Trials ------------------------------------------------------------------------------------------------
 
     /// <summary>
     /// Stores a trial record keyed by <see cref="TrialRecord.TrialId"/>. Once a record has a status it is complete and

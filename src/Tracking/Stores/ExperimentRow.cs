@@ -1,7 +1,6 @@
 namespace HyperQueue.Tracking.Stores;
 
 /// <summary>A row as Dapper reads it; settable properties let it convert INTEGER/BIGINT to long the same way on both databases.</summary>
-#pragma warning disable CA1812 // Instantiated by Dapper through reflection.
 internal sealed class ExperimentRow
 {
     public string ExperimentId { get; set; } = string.Empty;
@@ -12,4 +11,3 @@ internal sealed class ExperimentRow
 
     public long CreationTime { get; set; }
 }
-#pragma warning restore CA1812

@@ -1,11 +1,9 @@
 namespace HyperQueue.Tracking.Stores;
 
 /// <summary>A row as Dapper reads it; settable properties let it convert INTEGER/BIGINT to long the same way on both databases.</summary>
-#pragma warning disable CA1812 // Instantiated by Dapper through reflection.
 internal sealed class KeyValueRow
 {
     public string Key { get; set; } = string.Empty;
 
     public string Value { get; set; } = string.Empty;
 }
-#pragma warning restore CA1812
