@@ -1,6 +1,7 @@
 using HyperQueue.Tracking.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -30,7 +31,7 @@ public static class TrackingServiceCollectionExtensions
             provider.GetRequiredService<IOptions<TrackingOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TrackingInitializer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TrackingInitializer>());
         return services;
     }
 }

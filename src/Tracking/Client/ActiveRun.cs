@@ -74,12 +74,7 @@ public sealed class ActiveRun : IRunLogger, IAsyncDisposable
             return;
         }
 
-        var message = exception.Message.Replace("\0", string.Empty, StringComparison.Ordinal);
-        if (message.Length > RunDataRules.MaxTagValueLength)
-        {
-            message = message[..RunDataRules.MaxTagValueLength];
-        }
-
+        var message = RunDataRules.ToStorableTagValue(exception.Message);
         await client.LogBatchAsync(
             RunId,
             tags: [new("error.type", exception.GetType().FullName ?? exception.GetType().Name), new("error.message", message)],

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace HyperQueue.Tracking.Runs;
 
@@ -13,6 +14,10 @@ internal static class RunDataRules
 
     /// <summary>MLflow's limit on tag values.</summary>
     public const int MaxTagValueLength = 8000;
+
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static readonly UTF8Encoding Lenient = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     public static void Key(string kind, string key)
     {
@@ -60,7 +65,25 @@ internal static class RunDataRules
         NoNul(kind, "name", name, name);
     }
 
-    // Postgres text cannot hold U+0000, so both stores refuse it rather than store it in one and fail in the other.
+    /// <summary>
+    /// Makes free text (an exception message) storable as a tag value: NUL removed, unpaired surrogates replaced by
+    /// U+FFFD, cut to <see cref="MaxTagValueLength"/> without splitting a surrogate pair.
+    /// </summary>
+    public static string ToStorableTagValue(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var cleaned = Lenient.GetString(Lenient.GetBytes(text.Replace("\0", string.Empty, StringComparison.Ordinal)));
+        if (cleaned.Length <= MaxTagValueLength)
+        {
+            return cleaned;
+        }
+
+        var length = char.IsHighSurrogate(cleaned[MaxTagValueLength - 1]) ? MaxTagValueLength - 1 : MaxTagValueLength;
+        return cleaned[..length];
+    }
+
+    // Postgres text cannot hold U+0000 and both databases store UTF-8, where an unpaired surrogate has no encoding:
+    // both stores refuse such text rather than store it in one, alter it in the other, or fail half-way.
     private static void NoNul(string kind, string field, string text, string what)
     {
         var index = text.IndexOf('\0', StringComparison.Ordinal);
@@ -68,6 +91,17 @@ internal static class RunDataRules
         {
             throw new ArgumentException(
                 string.Create(CultureInfo.InvariantCulture, $"{kind} '{Preview(field)}': {Preview(what)} contains U+0000 at index {index}; the store cannot hold NUL characters"));
+        }
+
+        try
+        {
+            Strict.GetByteCount(text);
+        }
+        catch (EncoderFallbackException exception)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{kind} '{Preview(field)}': {Preview(what)} contains an unpaired surrogate at index {exception.Index}; text must be valid Unicode"),
+                exception);
         }
     }
 

@@ -23,9 +23,10 @@ internal sealed class SqliteTrackingDatabase(string connectionString) : Tracking
         try
         {
             await connection.OpenAsync(cancellationToken);
-            // journal_mode=WAL persists in the file; busy_timeout and foreign_keys are per connection.
+            // busy_timeout first so the WAL switch of a new file waits for other openers; journal_mode=WAL persists in the
+            // file, the other settings are per connection.
             await connection.ExecuteAsync(new CommandDefinition(
-                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 60000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 cancellationToken: cancellationToken));
             return connection;
         }

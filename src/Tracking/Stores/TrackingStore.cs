@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 using HyperQueue.Contracts;
@@ -218,13 +219,13 @@ internal sealed class TrackingStore(TrackingDatabase database, ILogger logger, T
 
     public async Task<IReadOnlyList<RunInfo>> SearchRunsAsync(RunSearch search, long offset, int limit, CancellationToken cancellationToken)
     {
-        var sql = new System.Text.StringBuilder($"SELECT {RunColumns} FROM runs WHERE experiment_id = @ExperimentId");
+        var sql = new StringBuilder($"SELECT {RunColumns} FROM runs WHERE experiment_id = @ExperimentId");
         if (search.ParentRunId is not null)
         {
             sql.Append(" AND parent_run_id = @ParentRunId");
         }
 
-        if (search.Status is { } status)
+        if (search.Status is not null)
         {
             sql.Append(" AND status = @Status");
         }

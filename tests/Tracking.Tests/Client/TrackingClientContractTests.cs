@@ -348,6 +348,16 @@ public abstract class TrackingClientContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SetTagAsync_UnpairedSurrogate_RejectedAndNothingStored()
+    {
+        var run = await Client.CreateRunAsync(await NewExperimentIdAsync(), cancellationToken: Token);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.SetTagAsync(run.RunId, "k", "a\ud800", Token));
+
+        Assert.DoesNotContain("k", (await Client.GetRunAsync(run.RunId, Token))!.Tags.Keys);
+    }
+
+    [Fact]
     public async Task LogMetricAsync_EightWritersTwoHundredEach_EveryRowStored()
     {
         const int Writers = 8;
