@@ -133,6 +133,14 @@ public sealed class TrackingClient : IAsyncDisposable
         return store.GetExperimentByNameAsync(name, cancellationToken);
     }
 
+    /// <summary>The experiment with this id, else the one with this name (what <c>hq experiments show NAME|ID</c> takes); null if neither.</summary>
+    public async Task<Experiment?> FindExperimentAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrId);
+        return await store.GetExperimentAsync(nameOrId, cancellationToken)
+            ?? await store.GetExperimentByNameAsync(nameOrId, cancellationToken);
+    }
+
     /// <summary>MLflow's <c>search_experiments</c>: newest first, <paramref name="maxResults"/> per page.</summary>
     public async Task<Page<Experiment>> SearchExperimentsAsync(
         int maxResults = RunSearch.MaxPageSize,

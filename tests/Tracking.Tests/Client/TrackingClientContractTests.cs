@@ -93,6 +93,16 @@ public abstract class TrackingClientContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FindExperimentAsync_ByIdOrByName_SameExperiment()
+    {
+        var created = await Client.CreateExperimentAsync("by-name", Token);
+
+        Assert.Equal(created, await Client.FindExperimentAsync(created.ExperimentId, Token));
+        Assert.Equal(created, await Client.FindExperimentAsync("by-name", Token));
+        Assert.Null(await Client.FindExperimentAsync("missing", Token));
+    }
+
+    [Fact]
     public async Task SearchExperimentsAsync_FiveExperimentsPagesOfTwo_NewestFirstAcrossThreePages()
     {
         for (var index = 0; index < 5; index++)
