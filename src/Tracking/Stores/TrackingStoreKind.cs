@@ -1,0 +1,7 @@
+namespace HyperQueue.Tracking.Stores;
+
+internal enum TrackingStoreKind
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,69 @@
+using System.Text;
+using System.Text.Json;
+using HyperQueue.Contracts;
+using HyperQueue.Tracking.Export;
+using HyperQueue.Tracking.Trials;
+
+namespace HyperQueue.Tracking.Tests.Export;
+
+public sealed class TrialExportTests
+{
+    internal static TrialRecord Trial(int number, TrialStatus? status, double? loss, string parameters)
+    {
+        using var document = JsonDocument.Parse(parameters);
+        return new TrialRecord
+        {
+            TrialId = Guid.NewGuid(),
+            ExperimentId = "e",
+            RunId = $"r{number}",
+            Number = number,
+            State = status is null ? TrialState.Running : TrialState.Done,
+            Status = status,
+            Loss = loss,
+            Parameters = document.RootElement.Clone(),
+        };
+    }
+
+    [Fact]
+    public async Task WriteCsvAsync_MixedTrials_HeaderThenOneQuotedRowPerTrial()
+    {
+        var trials = new[]
+        {
+            Trial(0, TrialStatus.Ok, 0.5, """{"lr": 0.1, "model": {"kind": "svm, linear"}}"""),
+            Trial(1, TrialStatus.Fail, null, """{"lr": 1e-05, "depth": 7.0}"""),
+            Trial(2, null, null, """{"lr": 0.3, "note": "say \"hi\""}"""),
+        };
+        await using var writer = new StringWriter();
+
+        await TrialExport.WriteCsvAsync(trials, writer, TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            "number,status,loss,lr,model.kind,depth,note\r\n"
+            + "0,ok,0.5,0.1,\"svm, linear\",,\r\n"
+            + "1,fail,,1E-05,,7,\r\n"
+            + "2,,,0.3,,,\"say \"\"hi\"\"\"\r\n",
+            writer.ToString());
+    }
+
+    [Fact]
+    public async Task WriteJsonAsync_InfiniteLossAndRunningTrial_ValidJsonWithParamsAsStored()
+    {
+        var trials = new[]
+        {
+            Trial(0, TrialStatus.Ok, double.PositiveInfinity, """{"c": [1, "a"]}"""),
+            Trial(1, null, null, """{"c": [2, "b"]}"""),
+        };
+        using var stream = new MemoryStream();
+
+        await TrialExport.WriteJsonAsync(trials, stream, TestContext.Current.CancellationToken);
+
+        using var document = JsonDocument.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+        var rows = document.RootElement.EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("Infinity", rows[0].GetProperty("loss").GetString());
+        Assert.Equal("ok", rows[0].GetProperty("status").GetString());
+        Assert.Equal("""[1,"a"]""", JsonSerializer.Serialize(rows[0].GetProperty("params").GetProperty("c")));
+        Assert.Equal(JsonValueKind.Null, rows[1].GetProperty("status").ValueKind);
+        Assert.Equal(1, rows[1].GetProperty("number").GetInt32());
+    }
+}
