@@ -5,13 +5,15 @@ namespace HyperQueue.Scheduler.Cli;
 /// <summary>Entry point of the <c>hq</c> command line: tune, worker, sample, ui, experiments.</summary>
 internal static class HqCommand
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs one command line with the given output writers (tests pass their own).</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("HyperQueue: distributed hyperparameter optimization (hyperopt's fmin over RabbitMQ workers)")
         {
-            TuneCommand.Create(),
             WorkerCommand.Create(),
-            SampleCommand.Create(),
+            SampleCommand.Create(stdout, stderr),
         };
 
         var parsed = root.Parse(args);
@@ -19,13 +21,13 @@ internal static class HqCommand
         {
             foreach (var error in parsed.Errors)
             {
-                Console.Error.WriteLine($"hq: {error.Message}");
+                stderr.WriteLine($"hq: {error.Message}");
             }
 
-            Console.Error.WriteLine("Run 'hq --help' for usage.");
+            stderr.WriteLine("Run 'hq --help' for usage.");
             return ExitCodes.BadInput;
         }
 
-        return parsed.Invoke();
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }

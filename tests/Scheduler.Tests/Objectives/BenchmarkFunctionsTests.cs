@@ -42,6 +42,7 @@ public sealed class BenchmarkFunctionsTests
     {
         double[] minimizer = [-2.903534, -2.903534, -2.903534, -2.903534];
 
-        Assert.Equal(-156.664, BenchmarkFunctions.StyblinskiTang(minimizer), 3);
+        // 4 x -39.16617 = -156.66466; BENCHMARKS.md prints it truncated to -156.664.
+        Assert.InRange(BenchmarkFunctions.StyblinskiTang(minimizer), -156.6647, -156.6646);
     }
 }

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Text.Json;
+using HyperQueue.Scheduler.Spaces;
+
+namespace HyperQueue.Scheduler.Cli;
+
+/// <summary>
+/// <c>hq sample SPEC --count N [--seed S]</c>: prints N evaluated draws from a space's prior, one JSON value per line.
+/// SPEC is an experiment spec file (the space is its <c>space</c> member) or a bare space file.
+/// </summary>
+internal static class SampleCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var spec = new Argument<FileInfo>("SPEC") { Description = "An experiment spec file (its \"space\" member) or a bare space file" };
+        var count = new Option<int>("--count") { Description = "How many samples to print", Required = true };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the prior draws (default: a random one, printed on stderr)" };
+        var command = new Command("sample", "Print draws from a search space's prior, one JSON object per line") { spec, count, seed };
+        command.SetAction(parsed => Execute(parsed.GetRequiredValue(spec).FullName, parsed.GetValue(count), parsed.GetValue(seed), stdout, stderr));
+        return command;
+    }
+
+    internal static int Execute(string file, int count, int? seed, TextWriter stdout, TextWriter stderr)
+    {
+        if (count < 0)
+        {
+            stderr.WriteLine($"hq: --count must be 0 or more, got {count}");
+            return ExitCodes.BadInput;
+        }
+
+        SearchSpace space;
+        try
+        {
+            space = Load(file);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"hq sample: {file}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        foreach (var warning in space.Warnings)
+        {
+            stderr.WriteLine($"hq sample: warning: {warning}");
+        }
+
+        if (seed is null)
+        {
+            // Without --seed every run differs; printing the seed drawn makes any run reproducible.
+            seed = Random.Shared.Next();
+            stderr.WriteLine($"hq sample: seed {seed}");
+        }
+
+        // A seeded generator owned by this command: the same seed prints the same samples.
+        var random = new Random(seed.Value);
+        for (var i = 0; i < count; i++)
+        {
+            stdout.WriteLine(space.Evaluate(space.SamplePrior(random)).GetRawText());
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>A spec file's <c>space</c> member when the root is an object with one and is not itself a node; else the whole file.</summary>
+    private static SearchSpace Load(string file)
+    {
+        var text = File.ReadAllText(file);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"not valid JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("space", out var space) && !root.TryGetProperty("$hp", out _)
+                ? SearchSpace.FromJson(space)
+                : SearchSpace.FromJson(root);
+        }
+    }
+}
