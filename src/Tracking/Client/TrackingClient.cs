@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using HyperQueue.Tracking.Artifacts;
 using HyperQueue.Tracking.Experiments;
@@ -238,7 +239,16 @@ public sealed class TrackingClient : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            await run.FailAsync(exception, CancellationToken.None);
+            try
+            {
+                await run.FailAsync(exception, CancellationToken.None);
+            }
+            catch (Exception endFailure) when (endFailure is DbException or IOException or TimeoutException)
+            {
+                // The body's exception is the one the caller needs; a store outage while recording it is only logged.
+                Log.RunEndFailed(logger, endFailure, run.RunId, RunStatus.Failed);
+            }
+
             throw;
         }
     }
@@ -338,11 +348,13 @@ public sealed class TrackingClient : IAsyncDisposable
             throw new ParamConflictException(runId, duplicate.Key, values[0], values[1]);
         }
 
+        // Rows in key order (stable, so a key's own values keep their order): concurrent batches on one run then
+        // lock rows in the same order and cannot deadlock each other in Postgres.
         await store.LogBatchAsync(
             runId,
-            [.. paramList.DistinctBy(pair => pair.Key, StringComparer.Ordinal)],
-            metricList,
-            tagList,
+            [.. paramList.DistinctBy(pair => pair.Key, StringComparer.Ordinal).OrderBy(pair => pair.Key, StringComparer.Ordinal)],
+            [.. metricList.OrderBy(metric => metric.Key, StringComparer.Ordinal)],
+            [.. tagList.OrderBy(pair => pair.Key, StringComparer.Ordinal)],
             cancellationToken);
     }
 
