@@ -59,6 +59,8 @@ public sealed class TrackingClient : IAsyncDisposable
     /// <param name="artifactRoot">Folder for artifact files; defaults to <c>hyperqueue-artifacts</c> beside a SQLite file, else in the working directory.</param>
     /// <param name="timeProvider">Clock for run and metric times; the system clock by default.</param>
     /// <param name="loggerFactory">Logging; none by default.</param>
+    /// <exception cref="FormatException">The URI is none of the accepted forms; the message names it and lists them.</exception>
+    /// <exception cref="NotSupportedException">The URI is a tracking service (<c>http(s)://</c>), which needs the HTTP client, not a store.</exception>
     public static TrackingClient Create(
         string trackingUri,
         string? artifactRoot = null,
