@@ -368,10 +368,10 @@ public abstract class TrackingClientContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LogMetricAsync_EightWritersTwoHundredEach_EveryRowStored()
+    public async Task LogMetricAsync_EightWritersThousandEach_EveryRowStored()
     {
         const int Writers = 8;
-        const int PerWriter = 200;
+        const int PerWriter = 1000;
         var run = await Client.CreateRunAsync(await NewExperimentIdAsync(), cancellationToken: Token);
 
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(
@@ -461,6 +461,27 @@ public abstract class TrackingClientContractTests : IAsyncLifetime
         Assert.Equal(typeof(InvalidDataException).FullName, stored.Tags["error.type"]);
         Assert.Equal("bad 'data'", stored.Tags["error.message"]);
         Assert.Null(Client.ActiveRun);
+    }
+
+    [Fact]
+    public async Task RunInActiveRunAsync_BodyCancelled_RunKilled()
+    {
+        var experimentId = await NewExperimentIdAsync();
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        string? runId = null;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.RunInActiveRunAsync<int>(
+            experimentId,
+            async (run, token) =>
+            {
+                runId = run.RunId;
+                await cancellation.CancelAsync();
+                token.ThrowIfCancellationRequested();
+                return 0;
+            },
+            cancellationToken: cancellation.Token));
+
+        Assert.Equal(RunStatus.Killed, (await Client.GetRunAsync(runId!, Token))!.Info.Status);
     }
 
     [Fact]
