@@ -53,6 +53,8 @@ internal sealed class OptimizationLoop
             ? "fmin was cancelled by its caller"
             : string.Create(CultureInfo.InvariantCulture, $"fmin timeout ({_request.Timeout}) reached");
 
+        // A distributed store fixes its parallelism here, from the workers live now and the budget left.
+        await _trials.PrepareAsync(RemainingBudget(), _deadline, cancellationToken);
         var runner = _trials.CreateRunner(new TrialRunnerContext(
             _trials.ExperimentId, _request.Objective, _request.MaxQueueLen, DescribeCancellation, experiment.Token));
         StopReason? stopReason = null;

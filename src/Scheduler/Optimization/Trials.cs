@@ -177,6 +177,10 @@ public class Trials
     /// <summary>How this store gets trials evaluated: in-process here; the distributed store dispatches to workers.</summary>
     internal virtual ITrialRunner CreateRunner(TrialRunnerContext context) => new LocalTrialRunner(context);
 
+    /// <summary>Called once per fmin call before <see cref="CreateRunner"/>; the local store needs nothing.</summary>
+    internal virtual Task PrepareAsync(int evaluationsRemaining, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
     internal int NextNumber
     {
         get
