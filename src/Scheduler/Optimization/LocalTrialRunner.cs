@@ -58,7 +58,7 @@ internal sealed class LocalTrialRunner : ITrialRunner
 
     public async Task CancelAllAsync(string reason, CancellationToken cancellationToken)
     {
-        _cancelReason ??= reason;
+        Interlocked.CompareExchange(ref _cancelReason, reason, null);
         await _cancelAll.CancelAsync();
     }
 
@@ -87,7 +87,7 @@ internal sealed class LocalTrialRunner : ITrialRunner
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            outcome = new TrialOutcome(trialId, ObjectiveResult.Cancelled(_cancelReason ?? _context.DescribeCancellation()));
+            outcome = new TrialOutcome(trialId, ObjectiveResult.Cancelled(Volatile.Read(ref _cancelReason) ?? _context.DescribeCancellation()));
         }
 #pragma warning disable CA1031 // An objective's exception of any type is a failed trial, never a crashed fmin.
         catch (Exception exception)

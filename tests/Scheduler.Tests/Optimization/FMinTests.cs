@@ -29,7 +29,7 @@ public sealed class FMinTests
         var losses = result.Trials.Losses;
         var lowest = losses.Min()!.Value;
         Assert.Equal(lowest, result.BestLoss);
-        Assert.Equal(losses.IndexOf(lowest), result.BestTrial.Number);
+        Assert.Equal(losses.ToList().IndexOf(lowest), result.BestTrial.Number);
         Assert.Equal(lowest, result.Argmin!["x"]);
         Assert.Equal(lowest, result.BestParameters!.GetDouble("x"));
         Assert.Equal(Enumerable.Range(0, 10), result.Trials.All.Select(trial => trial.Number));
@@ -110,8 +110,8 @@ public sealed class FMinTests
     {
         IReadOnlyList<IReadOnlyDictionary<string, double?>> points =
         [
-            new Dictionary<string, double?> { ["model"] = 0, ["C"] = 3.5, ["lr"] = -2 },
-            new Dictionary<string, double?> { ["model"] = 1, ["depth"] = 2, ["lr"] = -1 },
+            new Dictionary<string, double?> { ["model"] = 0, ["C"] = 3.5, ["lr"] = 0.1 },
+            new Dictionary<string, double?> { ["model"] = 1, ["depth"] = 2, ["lr"] = 0.5 },
         ];
 
         var result = await FMin.MinimizeAsync(
@@ -127,11 +127,11 @@ public sealed class FMinTests
         Assert.Equal(1, result.BestTrial.Number);
         Assert.Equal(0.2, result.BestLoss);
         Assert.Equal(
-            new Dictionary<string, double> { ["model"] = 1, ["depth"] = 2, ["lr"] = -1 },
+            new Dictionary<string, double> { ["model"] = 1, ["depth"] = 2, ["lr"] = 0.5 },
             result.Argmin);
         Assert.Equal("tree", result.BestParameters!.GetString("model.type"));
         Assert.Equal("2", result.BestParameters["model.depth"].GetRawText());
-        Assert.Equal(Math.Exp(-1), result.BestParameters.GetDouble("lr"));
+        Assert.Equal(0.5, result.BestParameters.GetDouble("lr"));
         Assert.False(result.BestParameters.TryGet("model.C", out _));
         Assert.Null(result.Trials.All[0].Vals["depth"]);
         Assert.Null(result.Trials.All[1].Vals["C"]);
@@ -150,7 +150,7 @@ public sealed class FMinTests
             Algo.Rand(),
             maxEvals: 6,
             trials: trials,
-            pointsToEvaluate: [new Dictionary<string, double?> { ["model"] = 1, ["depth"] = 1, ["lr"] = -3 }],
+            pointsToEvaluate: [new Dictionary<string, double?> { ["model"] = 1, ["depth"] = 1, ["lr"] = 0.05 }],
             showProgress: false,
             cancellationToken: Ct);
 
@@ -167,7 +167,7 @@ public sealed class FMinTests
     public async Task MinimizeAsync_PointsToEvaluateAlreadyInTheTrials_AreNotEvaluatedAgain()
     {
         var space = TestSpaces.NestedModel();
-        IReadOnlyList<IReadOnlyDictionary<string, double?>> points = [new Dictionary<string, double?> { ["model"] = 0, ["C"] = 1, ["lr"] = -1 }];
+        IReadOnlyList<IReadOnlyDictionary<string, double?>> points = [new Dictionary<string, double?> { ["model"] = 0, ["C"] = 1, ["lr"] = 0.2 }];
         var trials = new Trials();
         await FMin.MinimizeAsync(TestSpaces.NestedModelLoss, space, Algo.Rand(), maxEvals: 2, trials: trials, seed: 5, pointsToEvaluate: points, showProgress: false, cancellationToken: Ct);
         await FMin.MinimizeAsync(TestSpaces.NestedModelLoss, space, Algo.Rand(), maxEvals: 4, trials: trials, seed: 5, pointsToEvaluate: points, showProgress: false, cancellationToken: Ct);
@@ -190,8 +190,8 @@ public sealed class FMinTests
             trials: trials,
             pointsToEvaluate:
             [
-                new Dictionary<string, double?> { ["model"] = 0, ["C"] = 1, ["lr"] = -1 },
-                new Dictionary<string, double?> { ["model"] = 2, ["lr"] = -1 },
+                new Dictionary<string, double?> { ["model"] = 0, ["C"] = 1, ["lr"] = 0.2 },
+                new Dictionary<string, double?> { ["model"] = 2, ["lr"] = 0.2 },
             ],
             showProgress: false,
             cancellationToken: Ct));
@@ -509,17 +509,17 @@ public sealed class FMinTests
     }
 
     [Fact]
-    public void Minimize_SyncForm_ReturnsTheSameResultAsTheAsyncFormForTheSameSeed()
+    public async Task Minimize_SyncForm_ReturnsTheSameResultAsTheAsyncFormForTheSameSeed()
     {
         var sync = FMin.Minimize(p => p.GetDouble("x"), TestSpaces.Unit(), Algo.Tpe(), maxEvals: 12, seed: 9, showProgress: false, cancellationToken: Ct);
-        var asynchronous = FMin.MinimizeAsync(
+        var asynchronous = await FMin.MinimizeAsync(
             (p, _) => Task.FromResult(ObjectiveResult.Ok(p.GetDouble("x"))),
             TestSpaces.Unit(),
             Algo.Tpe(),
             maxEvals: 12,
             seed: 9,
             showProgress: false,
-            cancellationToken: Ct).GetAwaiter().GetResult();
+            cancellationToken: Ct);
 
         Assert.Equal(sync.Trials.Losses, asynchronous.Trials.Losses);
         Assert.Equal(sync.BestLoss, asynchronous.BestLoss);

@@ -28,7 +28,7 @@ public sealed class OptimizationLoopTests
                 "ended MaxEvals none",
             ],
             observer.Events);
-        Assert.All(observer.Dispatched, trial => Assert.Equal(JsonValueKindOf(trial), System.Text.Json.JsonValueKind.Object));
+        Assert.All(observer.Dispatched, trial => Assert.Equal(System.Text.Json.JsonValueKind.Object, trial.Parameters.Json.ValueKind));
     }
 
     [Fact]
@@ -88,8 +88,6 @@ public sealed class OptimizationLoopTests
 
         Assert.InRange(most, 1, 3);
     }
-
-    private static System.Text.Json.JsonValueKind JsonValueKindOf(TrialRecord trial) => trial.Parameters.Json.ValueKind;
 
     private static OptimizationRequest Request(
         Trials trials,
