@@ -24,7 +24,8 @@ internal sealed class LocalTrialRunner : ITrialRunner
         _cancelAll = CancellationTokenSource.CreateLinkedTokenSource(context.ExperimentCancellation);
     }
 
-    public int AvailableSlots => Math.Max(0, _context.MaxQueueLen - InFlight);
+    public ValueTask<int> GetAvailableSlotsAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Math.Max(0, _context.MaxQueueLen - InFlight));
 
     public int InFlight => Volatile.Read(ref _inFlight);
 

@@ -109,7 +109,7 @@ internal sealed class OptimizationLoop
                 return StopReason.Timeout;
             }
 
-            var toStart = Math.Min(runner.AvailableSlots, RemainingBudget());
+            var toStart = Math.Min(await runner.GetAvailableSlotsAsync(callerToken), RemainingBudget());
             if (toStart > 0 && !await DispatchAsync(runner, toStart, callerToken))
             {
                 return StopReason.Timeout;
