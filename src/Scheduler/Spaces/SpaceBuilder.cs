@@ -114,16 +114,20 @@ internal sealed class SpaceBuilder
             return;
         }
 
-        if (Math.IEEERemainder(low, q) != 0)
+        if (!IsMultiple(low, q))
         {
             warnings.Add($"{node}: {what} ({NodeArguments.Format(low)}) is not a multiple of q ({NodeArguments.Format(q)}), so values can fall below it (round(x / q) * q is hyperopt's formula)");
         }
 
-        if (Math.IEEERemainder(high, q) != 0)
+        if (!IsMultiple(high, q))
         {
             warnings.Add($"{node}: high bound ({NodeArguments.Format(high)}) is not a multiple of q ({NodeArguments.Format(q)}), so values can exceed it (round(x / q) * q is hyperopt's formula)");
         }
     }
+
+    /// <summary>Relative tolerance so that, e.g., exp(log(100)) counts as a multiple of 10.</summary>
+    private static bool IsMultiple(double value, double q) =>
+        Math.Abs(Math.IEEERemainder(value, q)) <= 1e-9 * Math.Max(Math.Abs(value), q);
 
     private List<Hyperparameter> Order()
     {
