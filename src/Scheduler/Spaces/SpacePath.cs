@@ -1,0 +1,16 @@
+using System.Globalization;
+
+namespace HyperQueue.Scheduler.Spaces;
+
+/// <summary>JSON-path style locations (<c>$.model.options[1].lr</c>) used in error messages of both forms.</summary>
+internal static class SpacePath
+{
+    public const string Root = "$";
+
+    public static string Key(string path, string key) =>
+        key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? $"{path}.{key}"
+            : $"{path}['{key.Replace("'", "\\'", StringComparison.Ordinal)}']";
+
+    public static string Index(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
+}
