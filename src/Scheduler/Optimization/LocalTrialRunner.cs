@@ -6,7 +6,7 @@ namespace HyperQueue.Scheduler.Optimization;
 
 /// <summary>
 /// Runs objectives in this process, like hyperopt's plain <c>Trials</c>: up to <c>maxQueueLen</c> at once (one by
-/// default, so trials run one after another), each on the thread pool so the loop keeps watching the deadline.
+/// default, so trials run one after another), each off the loop's thread so the loop keeps watching the deadline.
 /// </summary>
 internal sealed class LocalTrialRunner : ITrialRunner
 {
@@ -41,7 +41,12 @@ internal sealed class LocalTrialRunner : ITrialRunner
             TrialNumber = trial.Number,
         };
         var token = _cancelAll.Token;
-        var task = Task.Run(() => EvaluateAsync(trial.Id, objectiveContext, token), CancellationToken.None);
+        // A dedicated thread: a synchronous objective may compute for hours and must not hold a pool thread.
+        var task = Task.Factory.StartNew(
+            () => EvaluateAsync(trial.Id, objectiveContext, token),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
         lock (_gate)
         {
             _running.Add(task);

@@ -550,6 +550,39 @@ public sealed class FMinTests
         Assert.Equal(new TrialError("cancelled", "fmin was cancelled by its caller"), trial.Error);
     }
 
+    [Fact]
+    public async Task MinimizeAsync_SameTrialsInTwoConcurrentCalls_RejectsTheSecond()
+    {
+        var trials = new Trials();
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = FMin.MinimizeAsync(
+            async (_, cancellationToken) =>
+            {
+                firstStarted.TrySetResult();
+                await releaseFirst.Task.WaitAsync(cancellationToken);
+                return ObjectiveResult.Ok(1);
+            },
+            TestSpaces.Unit(),
+            Algo.Rand(),
+            maxEvals: 1,
+            trials: trials,
+            seed: 1,
+            showProgress: false,
+            cancellationToken: Ct);
+        await firstStarted.Task.WaitAsync(Ct);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => FMin.MinimizeAsync(
+            p => 0.0, TestSpaces.Unit(), Algo.Rand(), maxEvals: 2, trials: trials, showProgress: false, cancellationToken: Ct));
+        releaseFirst.SetResult();
+        var result = await first;
+
+        Assert.Equal(
+            $"trials: experiment {trials.ExperimentId} is already being run by another fmin call; use one store per concurrent call",
+            error.Message);
+        Assert.Equal(new TrialCounts(1, 1, 0, 0), result.Counts);
+    }
+
     [Theory]
     [InlineData(0, null, "fmin maxQueueLen (0) must be >= 1")]
     [InlineData(1, -1, "fmin maxEvals (-1) must be >= 0")]

@@ -72,9 +72,11 @@ public sealed class TrialsTests
 
     [Theory]
     [InlineData("""{"format":"other/1","trials":[]}""", "trials file: format 'other/1' is not supported, expected 'hyperqueue.trials/1'")]
-    [InlineData("""{"format":"hyperqueue.trials/1","trials":[{"number":0,"id":"6f1c1d1e-0000-0000-0000-000000000001","state":"completed","status":"ok","vals":{"x":1},"parameters":{},"startedAt":"2026-01-01T00:00:00+00:00"}]}""", "trials file: trials[0].loss (null) an ok trial needs a finite or +infinity loss")]
-    [InlineData("""{"format":"hyperqueue.trials/1","trials":[{"number":0,"id":"6f1c1d1e-0000-0000-0000-000000000001","state":"completed","vals":{"x":1},"parameters":{},"startedAt":"2026-01-01T00:00:00+00:00"}]}""", "trials file: trials[0].status (null) a completed trial needs a status")]
-    [InlineData("""{"format":"hyperqueue.trials/1","trials":[{"number":0,"id":"6f1c1d1e-0000-0000-0000-000000000001","state":"running","parameters":{},"startedAt":"2026-01-01T00:00:00+00:00"}]}""", "trials file: trials[0].vals (null) must be an object of label to number or null")]
+    [InlineData("""{"format":"hyperqueue.trials/1","experimentId":"6f1c1d1e-0000-0000-0000-0000000000aa","trials":[{"number":0,"id":"6f1c1d1e-0000-0000-0000-000000000001","state":"completed","status":"ok","vals":{"x":1},"parameters":{},"startedAt":"2026-01-01T00:00:00+00:00"}]}""", "trials file: trials[0].loss (null) an ok trial needs a finite or +infinity loss")]
+    [InlineData("""{"format":"hyperqueue.trials/1","experimentId":"6f1c1d1e-0000-0000-0000-0000000000aa","trials":[{"number":0,"id":"6f1c1d1e-0000-0000-0000-000000000001","state":"completed","vals":{"x":1},"parameters":{},"startedAt":"2026-01-01T00:00:00+00:00"}]}""", "trials file: trials[0].status (null) a completed trial needs a status")]
+    [InlineData("""{"format":"hyperqueue.trials/1","experimentId":"6f1c1d1e-0000-0000-0000-0000000000aa","trials":[{"number":0,"id":"6f1c1d1e-0000-0000-0000-000000000001","state":"running","parameters":{},"startedAt":"2026-01-01T00:00:00+00:00"}]}""", "trials file: trials[0].vals (null) must be an object of label to number or null")]
+    [InlineData("""{"format":"hyperqueue.trials/1","trials":[]}""", "trials file: experimentId is missing or empty, expected the experiment's id")]
+    [InlineData("""{"format":"hyperqueue.trials/1","experimentId":"6f1c1d1e-0000-0000-0000-0000000000aa","trials":[{"number":-1,"id":"6f1c1d1e-0000-0000-0000-000000000001","state":"running","vals":{},"parameters":{},"startedAt":"2026-01-01T00:00:00+00:00"}]}""", "trials file: trials[0].number (-1) must be >= 0")]
     public void FromJson_Malformed_FailsNamingTheField(string json, string message)
     {
         var error = Assert.Throws<InvalidDataException>(() => Trials.FromJson(json));
