@@ -282,19 +282,6 @@ public class Trials
         }
     }
 
-    private sealed class RunHandle(Trials trials) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                Volatile.Write(ref trials._running, 0);
-            }
-        }
-    }
-
     private void Insert(TrialRecord record)
     {
         lock (_gate)
@@ -312,6 +299,19 @@ public class Trials
             }
 
             _trials.Add(record);
+        }
+    }
+
+    private sealed class RunHandle(Trials trials) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Volatile.Write(ref trials._running, 0);
+            }
         }
     }
 }

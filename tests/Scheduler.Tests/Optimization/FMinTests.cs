@@ -302,6 +302,25 @@ public sealed class FMinTests
     }
 
     [Fact]
+    public async Task MinimizeAsync_ResumedAfterReachingTheLossThreshold_StartsNoTrial()
+    {
+        var trials = new Trials();
+        var calls = 0;
+        double Objective(TrialParameters p)
+        {
+            calls++;
+            return 0.0;
+        }
+
+        await FMin.MinimizeAsync(Objective, TestSpaces.Unit(), Algo.Rand(), maxEvals: 5, trials: trials, lossThreshold: 0, seed: 1, showProgress: false, cancellationToken: Ct);
+        var resumed = await FMin.MinimizeAsync(Objective, TestSpaces.Unit(), Algo.Rand(), maxEvals: 10, trials: trials, lossThreshold: 0, showProgress: false, cancellationToken: Ct);
+
+        Assert.Equal(StopReason.LossThreshold, resumed.StopReason);
+        Assert.Equal(1, calls);
+        Assert.Equal(1, trials.Count);
+    }
+
+    [Fact]
     public async Task MinimizeAsync_NoProgressEarlyStop_CountsLikeHyperoptSkippingFailedAndNaNTrials()
     {
         // no_progress_loss(3): the first ok trial counts 1, trial 1 improves (reset to 0), the failed and NaN
