@@ -14,15 +14,14 @@ internal sealed class SpaceBuilder
     private readonly List<SpaceNode> firstSeen = [];
     private readonly HashSet<object> onPath = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> warnings = [];
-    private Dictionary<SpaceNode, Hyperparameter> parameters = new(ReferenceEqualityComparer.Instance);
 
     public static SearchSpace Build(object? structure)
     {
         var builder = new SpaceBuilder();
         builder.Discover(structure, SpacePath.Root, []);
         var ordered = builder.Order();
-        builder.parameters = ordered.ToDictionary(p => p.Node, p => p, (IEqualityComparer<SpaceNode>)ReferenceEqualityComparer.Instance);
-        var template = builder.Compile(structure);
+        var parameters = ordered.ToDictionary(p => p.Node, p => p, (IEqualityComparer<SpaceNode>)ReferenceEqualityComparer.Instance);
+        var template = Compile(structure, parameters);
         return new SearchSpace(template, ordered, builder.warnings);
     }
 
@@ -159,12 +158,13 @@ internal sealed class SpaceBuilder
         return ordered;
     }
 
-    private SpaceTemplate Compile(object? value) => value switch
+    /// <summary>Builds the templates of a structure <see cref="Discover"/> has already checked.</summary>
+    private static SpaceTemplate Compile(object? value, Dictionary<SpaceNode, Hyperparameter> parameters) => value switch
     {
-        ChoiceNode choice => new ChoiceTemplate(parameters[choice], [.. choice.Options.Select(Compile)]),
+        ChoiceNode choice => new ChoiceTemplate(parameters[choice], [.. choice.Options.Select(o => Compile(o, parameters))]),
         SpaceNode node => new NumericTemplate(parameters[node]),
-        IDictionary dictionary => new ObjectTemplate([.. Keys(dictionary, SpacePath.Root).Select(k => KeyValuePair.Create(k, Compile(dictionary[k])))]),
-        IList list => new ArrayTemplate([.. list.Cast<object?>().Select(Compile)]),
+        IDictionary dictionary => new ObjectTemplate([.. Keys(dictionary, SpacePath.Root).Select(k => KeyValuePair.Create(k, Compile(dictionary[k], parameters)))]),
+        IList list => new ArrayTemplate([.. list.Cast<object?>().Select(o => Compile(o, parameters))]),
         _ => LiteralTemplate.TryCreate(value, out _)!,
     };
 

@@ -52,6 +52,19 @@ public sealed class HpTests
     }
 
     [Fact]
+    public void Choice_OneListOfValues_EachValueIsAnOption()
+    {
+        var fromArray = SearchSpace.Create(Hp.Choice("units", new[] { 16, 32, 64 }));
+        var fromList = SearchSpace.Create(Hp.Choice("act", new List<string> { "relu", "tanh" }));
+        var single = SearchSpace.Create(Hp.Choice("s", "only"));
+
+        Assert.Equal(3, fromArray["units"].OptionCount);
+        Assert.Equal("32", fromArray.Evaluate(new Dictionary<string, double?> { ["units"] = 1 }).GetRawText());
+        Assert.Equal(2, fromList["act"].OptionCount);
+        Assert.Equal(1, single["s"].OptionCount);
+    }
+
+    [Fact]
     public void PChoice_SumWithinTolerance_IsAccepted()
     {
         var node = Hp.PChoice("model", (0.1, "a"), (0.2, "b"), (0.7, "c"));
