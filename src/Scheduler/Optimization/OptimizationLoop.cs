@@ -32,6 +32,7 @@ internal sealed class OptimizationLoop
     public static async Task<FMinResult> RunAsync(OptimizationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var run = request.Trials.BeginRun();
         OptimizationArguments.Validate(request);
         var points = OptimizationArguments.PointsToRun(request);
         var seed = request.Seed ?? request.Trials.Seed ?? Random.Shared.NextInt64();
@@ -111,7 +112,7 @@ internal sealed class OptimizationLoop
                 return StopReason.Timeout;
             }
 
-            var toStart = Math.Min(runner.AvailableSlots, RemainingBudget());
+            var toStart = Math.Min(await runner.GetAvailableSlotsAsync(callerToken), RemainingBudget());
             if (toStart > 0 && !await DispatchAsync(runner, toStart, callerToken))
             {
                 return StopReason.Timeout;
