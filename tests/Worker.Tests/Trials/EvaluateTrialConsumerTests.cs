@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HyperQueue.Contracts;
 using HyperQueue.Worker.Objectives;
 
@@ -276,6 +277,31 @@ public sealed class EvaluateTrialConsumerTests
 
         Assert.Equal(TrialStatus.Fail, completed.Status);
         Assert.Equal(new TrialError("invalid_message", reason), completed.Error);
+        Assert.False(ran);
+        Assert.Empty(harness.DrainAnswers());
+    }
+
+    [Fact]
+    public async Task Consume_BodyWithoutObjectiveOrRawValues_AnswersInvalidMessageOnceWithoutRunning()
+    {
+        var ran = false;
+        await using var harness = await WorkerTestHarness.StartAsync(worker =>
+            worker.AddObjective("any", (_, _) =>
+            {
+                ran = true;
+                return Task.FromResult<ObjectiveResult>(1);
+            }));
+        var parameters = JsonDocument.Parse("{}").RootElement.Clone();
+
+        // Bodies a foreign or buggy sender could produce: MassTransit deserializes them with the fields left null.
+        await harness.SendRawAsync("any", new { ExperimentId = Guid.NewGuid(), TrialId = Guid.NewGuid(), TrialNumber = 1, Parameters = parameters, RawValues = new Dictionary<string, double?>() });
+        var withoutObjective = await harness.NextCompletedAsync();
+        await harness.SendRawAsync("any", new { ExperimentId = Guid.NewGuid(), TrialId = Guid.NewGuid(), TrialNumber = 1, Objective = "any", Parameters = parameters });
+        var withoutRawValues = await harness.NextCompletedAsync();
+
+        Assert.Equal(new TrialError("invalid_message", "EvaluateTrial.Objective is empty; it must name a registered objective"), withoutObjective.Error);
+        Assert.Equal(new TrialError("invalid_message", "EvaluateTrial.RawValues is missing; it must map each label to its raw value (null when inactive)"), withoutRawValues.Error);
+        Assert.Equal(TrialStatus.Fail, withoutRawValues.Status);
         Assert.False(ran);
         Assert.Empty(harness.DrainAnswers());
     }

@@ -89,6 +89,13 @@ internal sealed class WorkerTestHarness : IAsyncDisposable
         await endpoint.Send(message, context => context.ResponseAddress = new Uri($"queue:{ResultsQueue}"), TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Sends an EvaluateTrial built from an arbitrary object (MassTransit's message initializer), fields missing as they are.</summary>
+    public async Task SendRawAsync(string objective, object values)
+    {
+        var endpoint = await Bus.Bus.GetSendEndpoint(new Uri($"queue:hq.evaluate.{objective}"));
+        await endpoint.Send<EvaluateTrial>(values, context => context.ResponseAddress = new Uri($"queue:{ResultsQueue}"), TestContext.Current.CancellationToken);
+    }
+
     /// <summary>The next TrialCompleted answer, waiting at most 30 s; other answers are kept for <see cref="DrainAnswers"/>.</summary>
     public async Task<TrialCompleted> NextCompletedAsync()
     {
