@@ -88,9 +88,9 @@ internal sealed class EvaluateTrialConsumer(
         Log.TrialStarted(logger, message.TrialId, message.ExperimentId, message.Objective, message.Attempt);
 
         var result = await RunWithHeartbeatAsync(objective!, message, trial);
-        if (trial.LeaseLost)
+        if (!trial.ShouldAnswer)
         {
-            Log.LeaseLost(logger, message.TrialId);
+            Log.TrialNotAnswered(logger, message.TrialId, trial.CancelReason);
             return;
         }
 

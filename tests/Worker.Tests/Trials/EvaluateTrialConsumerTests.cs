@@ -251,6 +251,33 @@ public sealed class EvaluateTrialConsumerTests
         Assert.Single(harness.Bus.Sent.Select<TrialStarted>(TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Consume_WorkerAbandonsRunningTrials_CancelsTheObjectiveAndSendsNoResult()
+    {
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var harness = await WorkerTestHarness.StartAsync(worker =>
+            worker.AddObjective("long", async (_, cancellationToken) =>
+            {
+                using var registration = cancellationToken.Register(cancelled.SetResult);
+                running.SetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return 1;
+            }));
+        var message = await harness.CreateTrialAsync("long");
+
+        await harness.SendAsync(message);
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var abandoned = harness.RunningTrials.AbandonAll();
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.True(await harness.Bus.Consumed.Any<EvaluateTrial>(TestContext.Current.CancellationToken));
+
+        Assert.Equal(1, abandoned);
+        Assert.Empty(harness.Bus.Sent.Select<TrialCompleted>(TestContext.Current.CancellationToken));
+        // The lease is left to lapse, so the scheduler's reaper retries the trial.
+        Assert.Equal([message.TrialId], await harness.Store.GetInFlightAsync(message.ExperimentId, TestContext.Current.CancellationToken));
+    }
+
     [Theory]
     [InlineData("attempt", "EvaluateTrial.Attempt (0) must be at least 1")]
     [InlineData("trial", "EvaluateTrial.TrialId is empty; it must name the trial")]

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using HyperQueue.Contracts;
 using HyperQueue.Worker.Hosting;
 using HyperQueue.Worker.Leases;
+using HyperQueue.Worker.Trials;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,8 @@ internal sealed class WorkerTestHarness : IAsyncDisposable
     }
 
     public InMemoryInFlightStore Store => (InMemoryInFlightStore)provider.GetRequiredService<IInFlightStore>();
+
+    internal RunningTrials RunningTrials => provider.GetRequiredService<RunningTrials>();
 
     public ITestHarness Bus => provider.GetRequiredService<ITestHarness>();
 
