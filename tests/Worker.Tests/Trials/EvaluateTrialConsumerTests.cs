@@ -6,6 +6,27 @@ namespace HyperQueue.Worker.Tests.Trials;
 
 public sealed class EvaluateTrialConsumerTests
 {
+    public sealed class NeedsUnregisteredService(IComparer<Version> notRegistered) : IObjective
+    {
+        public Task<ObjectiveResult> EvaluateAsync(ObjectiveContext context, CancellationToken cancellationToken) =>
+            Task.FromResult<ObjectiveResult>(notRegistered.Compare(null, null));
+    }
+
+    [Fact]
+    public async Task Consume_ObjectiveCannotBeCreated_AnswersFailNamingTheObjectiveAndTheCause()
+    {
+        await using var harness = await WorkerTestHarness.StartAsync(worker => worker.AddObjective<NeedsUnregisteredService>("needy"));
+        var message = await harness.CreateTrialAsync("needy");
+
+        await harness.SendAsync(message);
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(TrialStatus.Fail, completed.Status);
+        Assert.Equal("objective_unavailable", completed.Error!.Type);
+        Assert.StartsWith("objective 'needy' could not be created on worker 'worker-under-test': ", completed.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("IComparer", completed.Error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Consume_ObjectiveReturnsLoss_AnswersStartedThenOkWithLossAndWorker()
     {
