@@ -19,7 +19,7 @@ public sealed class WorkerHostTests(TestServices services) : IDisposable
     public void Dispose() => directory.Delete(recursive: true);
 
     [Fact]
-    public async Task RunAsync_RealBrokerAndRedis_ConsumesEvaluateTrialAndRespondsTrialCompletedToTheResultsQueue()
+    public async Task RunAsync_RealBrokerAndRedis_RespondsTrialCompletedToTheResultsQueueAndObeysCancelExperiment()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var broker = await services.RabbitMq.RequireAsync(cancellationToken);
@@ -27,6 +27,7 @@ public sealed class WorkerHostTests(TestServices services) : IDisposable
         // Unique names: the evaluate queues are durable and outlive the test on a shared broker.
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var code = $"square-{suffix}";
+        var waits = $"wait-{suffix}";
         var command = $"command-{suffix}";
         var workerId = $"it-worker-{suffix}";
         var objectivesFile = Path.Combine(directory.FullName, "objectives.json");
@@ -43,8 +44,13 @@ public sealed class WorkerHostTests(TestServices services) : IDisposable
                 ObjectivesFile = objectivesFile,
                 Slots = 2,
                 WorkerId = workerId,
-                ConfigureWorker = worker => worker.AddObjective(code, (context, _) =>
-                    Task.FromResult<ObjectiveResult>(Math.Pow(context.Parameters.GetDouble("x"), 2))),
+                ConfigureWorker = worker => worker
+                    .AddObjective(code, (context, _) => Task.FromResult<ObjectiveResult>(Math.Pow(context.Parameters.GetDouble("x"), 2)))
+                    .AddObjective(waits, async (_, token) =>
+                    {
+                        await Task.Delay(Timeout.Infinite, token);
+                        return 0;
+                    }),
             },
             cancellationToken);
         await host.StartAsync(cancellationToken);
@@ -52,8 +58,9 @@ public sealed class WorkerHostTests(TestServices services) : IDisposable
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var store = new RedisInFlightStore(connection);
         var experimentId = Guid.NewGuid();
-        await store.CreateExperimentAsync(experimentId, 2, null, cancellationToken);
+        await store.CreateExperimentAsync(experimentId, 3, null, cancellationToken);
         var results = Channel.CreateUnbounded<TrialCompleted>();
+        var started = Channel.CreateUnbounded<TrialStarted>();
         var resultsQueue = $"hq.results.{experimentId:N}";
         await using var scheduler = new ServiceCollection()
             .AddMassTransit(bus => bus.UsingRabbitMq((_, rabbit) =>
@@ -63,6 +70,7 @@ public sealed class WorkerHostTests(TestServices services) : IDisposable
                 {
                     endpoint.AutoDelete = true;
                     endpoint.Handler<TrialCompleted>(context => results.Writer.WriteAsync(context.Message).AsTask());
+                    endpoint.Handler<TrialStarted>(context => started.Writer.WriteAsync(context.Message).AsTask());
                 });
             }))
             .BuildServiceProvider();
@@ -86,7 +94,22 @@ public sealed class WorkerHostTests(TestServices services) : IDisposable
             var registered = (await new RedisWorkerRegistry(connection).GetLiveWorkersAsync(cancellationToken))
                 .Single(worker => worker.WorkerId == workerId);
             Assert.Equal(2, registered.Slots);
-            Assert.Equal([command, code], registered.Objectives);
+            Assert.Equal([command, code, waits], registered.Objectives);
+
+            // CancelExperiment is published: it reaches the worker through its own temporary queue on the broker.
+            var waitingTrial = await SendTrialAsync(bus, store, experimentId, waits, resultsQueue, cancellationToken);
+            TrialStarted running;
+            do
+            {
+                running = await started.Reader.ReadAsync(wait.Token);
+            }
+            while (running.TrialId != waitingTrial);
+
+            await bus.Publish(new CancelExperiment { ExperimentId = experimentId, Reason = "timeout" }, cancellationToken);
+            var cancelled = await results.Reader.ReadAsync(wait.Token);
+            Assert.Equal(waitingTrial, cancelled.TrialId);
+            Assert.Equal(TrialStatus.Cancelled, cancelled.Status);
+            Assert.Equal("the experiment was cancelled: timeout", cancelled.Error!.Message);
         }
         finally
         {
