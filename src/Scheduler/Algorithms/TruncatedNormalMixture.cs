@@ -10,7 +10,12 @@ internal sealed class TruncatedNormalMixture
     private readonly double[] mus;
     private readonly double[] sigmas;
     private readonly double[] cumulativeWeights;
+    private readonly double[] logCoefficients;
+    private readonly double[] inverseSigmas;
     private readonly double logAcceptance;
+
+    private const double FarTail = 9.0;
+    private static readonly double LogSqrtTwoPi = 0.5 * Math.Log(2 * Math.PI);
 
     public TruncatedNormalMixture(double[] weights, double[] mus, double[] sigmas, NumericDomain domain)
     {
@@ -29,10 +34,15 @@ internal sealed class TruncatedNormalMixture
         this.sigmas = sigmas;
         Domain = domain;
         cumulativeWeights = new double[weights.Length];
+        logCoefficients = new double[weights.Length];
+        inverseSigmas = new double[weights.Length];
         var total = 0.0;
         var accepted = 0.0;
         for (var i = 0; i < weights.Length; i++)
         {
+            // log(w / (sigma sqrt(2 pi))) once per kernel, not once per kernel and candidate.
+            logCoefficients[i] = Math.Log(weights[i]) - Math.Log(sigmas[i]) - LogSqrtTwoPi;
+            inverseSigmas[i] = 1.0 / sigmas[i];
             total += weights[i];
             cumulativeWeights[i] = total;
             accepted += weights[i] * (Gaussian.Cdf(domain.High, mus[i], sigmas[i]) - Gaussian.Cdf(domain.Low, mus[i], sigmas[i]));
@@ -93,26 +103,33 @@ internal sealed class TruncatedNormalMixture
             return double.NegativeInfinity;
         }
 
-        // Streaming log-sum-exp: one exp per component, no buffer.
+        // Log-sum-exp in two cheap passes without a buffer: the largest term, then exp only of the terms that can
+        // still matter (exp(-40) is below double precision relative to the largest).
         var max = double.NegativeInfinity;
-        var sum = 0.0;
-        for (var i = 0; i < weights.Length; i++)
+        for (var i = 0; i < logCoefficients.Length; i++)
         {
-            var term = Math.Log(weights[i]) + Gaussian.LogPdf(model, mus[i], sigmas[i]);
-            if (term <= max)
+            max = Math.Max(max, Term(model, i));
+        }
+
+        var sum = 0.0;
+        for (var i = 0; i < logCoefficients.Length; i++)
+        {
+            var term = Term(model, i) - max;
+            if (term > -40)
             {
-                sum += Math.Exp(term - max);
-            }
-            else
-            {
-                sum = sum * Math.Exp(max - term) + 1.0;
-                max = term;
+                sum += Math.Exp(term);
             }
         }
 
         // The Jacobian of exp turns the log-space density into a density over values.
         var jacobian = Domain.IsLog ? model : 0.0;
         return max + Math.Log(sum) - LogTotalWeight - logAcceptance - jacobian;
+    }
+
+    private double Term(double model, int i)
+    {
+        var z = (model - mus[i]) * inverseSigmas[i];
+        return logCoefficients[i] - 0.5 * z * z;
     }
 
     private double LogMass(double value, double q)
@@ -142,6 +159,13 @@ internal sealed class TruncatedNormalMixture
         var mass = 0.0;
         for (var i = 0; i < weights.Length; i++)
         {
+            // A cell more than 9 sigmas from a kernel gets less than 1e-19 of its weight: not worth two erfc calls.
+            var reach = FarTail * sigmas[i];
+            if (modelLower > mus[i] + reach || modelUpper < mus[i] - reach)
+            {
+                continue;
+            }
+
             // Two-stage subtraction as hyperopt does: slightly more accurate when both CDFs are near 1.
             mass += weights[i] * Gaussian.Cdf(modelUpper, mus[i], sigmas[i]);
             mass -= weights[i] * Gaussian.Cdf(modelLower, mus[i], sigmas[i]);
