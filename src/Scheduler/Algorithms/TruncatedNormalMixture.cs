@@ -14,7 +14,15 @@ internal sealed class TruncatedNormalMixture
     private readonly double[] inverseSigmas;
     private readonly double logAcceptance;
 
+    // Kernels are split into a few wide ones, always scored, and narrow ones (sigma <= narrowLimit) that are sorted
+    // by mu and scored only in a window around the value: far narrow kernels cannot change the sum in double precision.
+    private readonly int[] wideKernels;
+    private readonly double narrowLimit;
+    private readonly double maxNarrowLogCoefficient;
+    private readonly bool sortedByMu;
+
     private const double FarTail = 9.0;
+    private const double NegligibleLogRatio = 40.0;
     private static readonly double LogSqrtTwoPi = 0.5 * Math.Log(2 * Math.PI);
 
     public TruncatedNormalMixture(double[] weights, double[] mus, double[] sigmas, NumericDomain domain)
@@ -45,8 +53,34 @@ internal sealed class TruncatedNormalMixture
             inverseSigmas[i] = 1.0 / sigmas[i];
             total += weights[i];
             cumulativeWeights[i] = total;
-            accepted += weights[i] * (Gaussian.Cdf(domain.High, mus[i], sigmas[i]) - Gaussian.Cdf(domain.Low, mus[i], sigmas[i]));
+            var reach = FarTail * sigmas[i];
+            accepted += mus[i] - reach > domain.Low && mus[i] + reach < domain.High
+                ? weights[i]
+                : weights[i] * (Gaussian.Cdf(domain.High, mus[i], sigmas[i]) - Gaussian.Cdf(domain.Low, mus[i], sigmas[i]));
         }
+
+        sortedByMu = true;
+        for (var i = 1; i < mus.Length; i++)
+        {
+            sortedByMu &= mus[i - 1] <= mus[i];
+        }
+
+        narrowLimit = 4 * sigmas.Min();
+        var wide = new List<int>();
+        maxNarrowLogCoefficient = double.NegativeInfinity;
+        for (var i = 0; i < sigmas.Length; i++)
+        {
+            if (sigmas[i] > narrowLimit)
+            {
+                wide.Add(i);
+            }
+            else
+            {
+                maxNarrowLogCoefficient = Math.Max(maxNarrowLogCoefficient, logCoefficients[i]);
+            }
+        }
+
+        wideKernels = [.. wide];
 
         logAcceptance = Math.Log(accepted / total);
         LogTotalWeight = Math.Log(total);
@@ -103,27 +137,91 @@ internal sealed class TruncatedNormalMixture
             return double.NegativeInfinity;
         }
 
-        // Log-sum-exp in two cheap passes without a buffer: the largest term, then exp only of the terms that can
-        // still matter (exp(-40) is below double precision relative to the largest).
+        // Log-sum-exp in two passes without a buffer: the largest term, then exp only of the terms that can still
+        // matter (exp(-40) is below double precision relative to the largest).
         var max = double.NegativeInfinity;
-        for (var i = 0; i < logCoefficients.Length; i++)
+        foreach (var i in wideKernels)
         {
             max = Math.Max(max, Term(model, i));
         }
 
-        var sum = 0.0;
-        for (var i = 0; i < logCoefficients.Length; i++)
+        var nearest = LowerBound(model);
+        for (var i = Math.Max(nearest - 1, 0); i <= Math.Min(nearest, mus.Length - 1); i++)
         {
-            var term = Term(model, i) - max;
-            if (term > -40)
+            max = Math.Max(max, Term(model, i));
+        }
+
+        // A narrow kernel at distance d has a term at most maxNarrowLogCoefficient - (d / narrowLimit)^2 / 2.
+        var radius = narrowLimit * Math.Sqrt(2 * Math.Max(0, maxNarrowLogCoefficient - max + NegligibleLogRatio));
+        var (first, last) = NarrowWindow(model - radius, model + radius);
+        for (var i = first; i <= last; i++)
+        {
+            if (sigmas[i] <= narrowLimit)
             {
-                sum += Math.Exp(term);
+                max = Math.Max(max, Term(model, i));
+            }
+        }
+
+        var sum = 0.0;
+        foreach (var i in wideKernels)
+        {
+            sum += Negligible(Term(model, i) - max);
+        }
+
+        for (var i = first; i <= last; i++)
+        {
+            if (sigmas[i] <= narrowLimit)
+            {
+                sum += Negligible(Term(model, i) - max);
             }
         }
 
         // The Jacobian of exp turns the log-space density into a density over values.
         var jacobian = Domain.IsLog ? model : 0.0;
         return max + Math.Log(sum) - LogTotalWeight - logAcceptance - jacobian;
+    }
+
+    private static double Negligible(double logRatio) => logRatio > -NegligibleLogRatio ? Math.Exp(logRatio) : 0.0;
+
+    private double CellMass(double modelLower, double modelUpper, int i)
+    {
+        // A cell more than 9 sigmas from a kernel gets less than 1e-19 of its weight: not worth two erfc calls.
+        var reach = FarTail * sigmas[i];
+        if (modelLower > mus[i] + reach || modelUpper < mus[i] - reach)
+        {
+            return 0.0;
+        }
+
+        // Two-stage subtraction as hyperopt does: slightly more accurate when both CDFs are near 1.
+        var mass = weights[i] * Gaussian.Cdf(modelUpper, mus[i], sigmas[i]);
+        mass -= weights[i] * Gaussian.Cdf(modelLower, mus[i], sigmas[i]);
+        return mass;
+    }
+
+    /// <summary>Indices of the kernels whose mu may lie in [from, to]: all of them unless the mus are sorted.</summary>
+    private (int First, int Last) NarrowWindow(double from, double to) =>
+        sortedByMu ? (FirstIndex(from, inclusive: true), FirstIndex(to, inclusive: false) - 1) : (0, mus.Length - 1);
+
+    private int LowerBound(double value) => sortedByMu ? FirstIndex(value, inclusive: true) : 0;
+
+    /// <summary>The first kernel index whose mu is at least (inclusive) or above <paramref name="value"/>; mus sorted.</summary>
+    private int FirstIndex(double value, bool inclusive)
+    {
+        int low = 0, high = mus.Length;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (mus[middle] < value || (!inclusive && mus[middle] == value))
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
     }
 
     private double Term(double model, int i)
@@ -157,18 +255,18 @@ internal sealed class TruncatedNormalMixture
         }
 
         var mass = 0.0;
-        for (var i = 0; i < weights.Length; i++)
+        foreach (var i in wideKernels)
         {
-            // A cell more than 9 sigmas from a kernel gets less than 1e-19 of its weight: not worth two erfc calls.
-            var reach = FarTail * sigmas[i];
-            if (modelLower > mus[i] + reach || modelUpper < mus[i] - reach)
-            {
-                continue;
-            }
+            mass += CellMass(modelLower, modelUpper, i);
+        }
 
-            // Two-stage subtraction as hyperopt does: slightly more accurate when both CDFs are near 1.
-            mass += weights[i] * Gaussian.Cdf(modelUpper, mus[i], sigmas[i]);
-            mass -= weights[i] * Gaussian.Cdf(modelLower, mus[i], sigmas[i]);
+        var (first, last) = NarrowWindow(modelLower - FarTail * narrowLimit, modelUpper + FarTail * narrowLimit);
+        for (var i = first; i <= last; i++)
+        {
+            if (sigmas[i] <= narrowLimit)
+            {
+                mass += CellMass(modelLower, modelUpper, i);
+            }
         }
 
         return Math.Log(Math.Max(mass, double.Epsilon)) - LogTotalWeight - logAcceptance;
