@@ -11,6 +11,11 @@ internal static class HqCommand
             return 0;
         }
 
+        switch (args[0])
+        {
+            case "sample": return SampleCommand.Run(args[1..], Console.Out, Console.Error);
+        }
+
         Console.Error.WriteLine($"hq: unknown command '{args[0]}'");
         return 2;
     }

@@ -8,7 +8,7 @@ namespace HyperQueue.Scheduler.Spaces;
 public static class Hp
 {
     /// <summary>Like hyperopt's <c>hp.choice</c>: one of the options, uniformly; options may be sub-spaces.</summary>
-    /// <remarks>The raw value is the option index. Pass the options themselves, not one array of them.</remarks>
+    /// <remarks>The raw value is the option index.</remarks>
     public static SpaceNode Choice(string label, params object?[] options)
     {
         label = NodeArguments.Label(DistributionKind.Choice, label);
@@ -19,6 +19,14 @@ public static class Hp
         }
 
         return new ChoiceNode(label, [.. options], probabilities: null);
+    }
+
+    /// <summary>Like hyperopt's <c>hp.choice(label, options)</c> with the options in one list, e.g. <c>new[] { 16, 32, 64 }</c>.</summary>
+    /// <remarks>Without this overload an <c>int[]</c> would bind to <c>params object?[]</c> as a single option.</remarks>
+    public static SpaceNode Choice<T>(string label, IReadOnlyList<T> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Choice(label, [.. options.Cast<object?>()]);
     }
 
     /// <summary>Like hyperopt's <c>hp.pchoice</c>: option i with probability p_i; probabilities in [0, 1] summing to 1.</summary>

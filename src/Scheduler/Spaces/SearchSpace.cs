@@ -6,6 +6,7 @@ namespace HyperQueue.Scheduler.Spaces;
 /// <summary>
 /// A validated search space: hyperopt's space expression (<c>hp.*</c> nodes inside dicts, lists and literals) compiled
 /// into labelled <see cref="Parameters"/>, a prior to sample from and hyperopt's <c>space_eval</c>.
+/// Immutable once built, so one instance can be shared across threads; randomness comes only from the caller's generator.
 /// </summary>
 public sealed class SearchSpace
 {

@@ -14,15 +14,14 @@ internal sealed class SpaceBuilder
     private readonly List<SpaceNode> firstSeen = [];
     private readonly HashSet<object> onPath = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> warnings = [];
-    private Dictionary<SpaceNode, Hyperparameter> parameters = new(ReferenceEqualityComparer.Instance);
 
     public static SearchSpace Build(object? structure)
     {
         var builder = new SpaceBuilder();
         builder.Discover(structure, SpacePath.Root, []);
         var ordered = builder.Order();
-        builder.parameters = ordered.ToDictionary(p => p.Node, p => p, (IEqualityComparer<SpaceNode>)ReferenceEqualityComparer.Instance);
-        var template = builder.Compile(structure);
+        var parameters = ordered.ToDictionary(p => p.Node, p => p, (IEqualityComparer<SpaceNode>)ReferenceEqualityComparer.Instance);
+        var template = Compile(structure, parameters);
         return new SearchSpace(template, ordered, builder.warnings);
     }
 
@@ -114,16 +113,20 @@ internal sealed class SpaceBuilder
             return;
         }
 
-        if (Math.IEEERemainder(low, q) != 0)
+        if (!IsMultiple(low, q))
         {
             warnings.Add($"{node}: {what} ({NodeArguments.Format(low)}) is not a multiple of q ({NodeArguments.Format(q)}), so values can fall below it (round(x / q) * q is hyperopt's formula)");
         }
 
-        if (Math.IEEERemainder(high, q) != 0)
+        if (!IsMultiple(high, q))
         {
             warnings.Add($"{node}: high bound ({NodeArguments.Format(high)}) is not a multiple of q ({NodeArguments.Format(q)}), so values can exceed it (round(x / q) * q is hyperopt's formula)");
         }
     }
+
+    /// <summary>Relative tolerance so that, e.g., exp(log(100)) counts as a multiple of 10.</summary>
+    private static bool IsMultiple(double value, double q) =>
+        Math.Abs(Math.IEEERemainder(value, q)) <= 1e-9 * Math.Max(Math.Abs(value), q);
 
     private List<Hyperparameter> Order()
     {
@@ -155,12 +158,13 @@ internal sealed class SpaceBuilder
         return ordered;
     }
 
-    private SpaceTemplate Compile(object? value) => value switch
+    /// <summary>Builds the templates of a structure <see cref="Discover"/> has already checked.</summary>
+    private static SpaceTemplate Compile(object? value, Dictionary<SpaceNode, Hyperparameter> parameters) => value switch
     {
-        ChoiceNode choice => new ChoiceTemplate(parameters[choice], [.. choice.Options.Select(Compile)]),
+        ChoiceNode choice => new ChoiceTemplate(parameters[choice], [.. choice.Options.Select(o => Compile(o, parameters))]),
         SpaceNode node => new NumericTemplate(parameters[node]),
-        IDictionary dictionary => new ObjectTemplate([.. Keys(dictionary, SpacePath.Root).Select(k => KeyValuePair.Create(k, Compile(dictionary[k])))]),
-        IList list => new ArrayTemplate([.. list.Cast<object?>().Select(Compile)]),
+        IDictionary dictionary => new ObjectTemplate([.. Keys(dictionary, SpacePath.Root).Select(k => KeyValuePair.Create(k, Compile(dictionary[k], parameters)))]),
+        IList list => new ArrayTemplate([.. list.Cast<object?>().Select(o => Compile(o, parameters))]),
         _ => LiteralTemplate.TryCreate(value, out _)!,
     };
 

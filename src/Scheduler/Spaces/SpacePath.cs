@@ -8,7 +8,7 @@ internal static class SpacePath
     public const string Root = "$";
 
     public static string Key(string path, string key) =>
-        key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+        key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '$')
             ? $"{path}.{key}"
             : $"{path}['{key.Replace("'", "\\'", StringComparison.Ordinal)}']";
 

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using HyperQueue.Scheduler.Cli;
+
+namespace HyperQueue.Scheduler.Tests.Cli;
+
+public sealed class SampleCommandTests : IDisposable
+{
+    private const string Space = """
+        {"lr": {"$hp": "loguniform", "low": -5, "high": 0},
+         "model": {"$hp": "choice", "options": [{"kind": "a"}, {"kind": "b", "depth": {"$hp": "randint", "low": 1, "high": 4}}]}}
+        """;
+
+    private readonly string directory = Directory.CreateTempSubdirectory("hq-sample-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void Run_SpecFile_PrintsCountEvaluatedObjects()
+    {
+        var spec = Write("spec.json", $$"""{"name": "demo", "objective": "x", "space": {{Space}}}""");
+
+        var (code, stdout, stderr) = Run(spec, "--count", "20", "--seed", "4");
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(20, lines.Length);
+        foreach (var line in lines)
+        {
+            using var document = JsonDocument.Parse(line);
+            var model = document.RootElement.GetProperty("model");
+            Assert.InRange(document.RootElement.GetProperty("lr").GetDouble(), Math.Exp(-5), 1);
+            Assert.Equal(model.GetProperty("kind").GetString() == "b", model.TryGetProperty("depth", out var depth));
+            if (depth.ValueKind == JsonValueKind.Number)
+            {
+                Assert.Matches("^[1-3]$", depth.GetRawText());
+            }
+        }
+    }
+
+    [Fact]
+    public void Run_BareSpaceFileAndSpecFile_SameSeedSameOutput()
+    {
+        var bare = Write("space.json", Space);
+        var spec = Write("spec.json", $$"""{"space": {{Space}}}""");
+
+        var first = Run(bare, "--count", "10", "--seed", "11");
+        var second = Run(spec, "--seed", "11", "--count", "10");
+
+        Assert.Equal(0, first.Code);
+        Assert.Equal(first.Stdout, second.Stdout);
+        Assert.NotEqual(first.Stdout, Run(bare, "--count", "10", "--seed", "12").Stdout);
+    }
+
+    [Fact]
+    public void Run_NoSeed_PrintsTheSeedItUsed()
+    {
+        var bare = Write("space.json", Space);
+
+        var (code, stdout, stderr) = Run(bare, "--count", "3");
+        var seed = stderr.Trim().Split(' ')[^1];
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("hq sample: seed ", stderr, StringComparison.Ordinal);
+        Assert.Equal(stdout, Run(bare, "--count", "3", "--seed", seed).Stdout);
+    }
+
+    [Fact]
+    public void Run_QuantizedLowOffGrid_WarnsOnStderr()
+    {
+        var bare = Write("space.json", """{"n": {"$hp": "quniform", "low": 1, "high": 10, "q": 2}}""");
+
+        var (code, stdout, stderr) = Run(bare, "--count", "1", "--seed", "1");
+
+        Assert.Equal(0, code);
+        Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("hq sample: warning: quniform 'n': low (1) is not a multiple of q (2)", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "hq sample: missing SPEC file")]
+    [InlineData(new[] { "SPEC" }, "hq sample: missing --count N")]
+    [InlineData(new[] { "SPEC", "--count" }, "hq sample: --count needs a value")]
+    [InlineData(new[] { "SPEC", "--count", "ten" }, "hq sample: --count must be an integer, got 'ten'")]
+    [InlineData(new[] { "SPEC", "--count", "-1" }, "hq sample: --count must be 0 or more, got -1")]
+    [InlineData(new[] { "SPEC", "--count", "1", "--seed", "x" }, "hq sample: --seed must be an integer, got 'x'")]
+    [InlineData(new[] { "SPEC", "--count", "1", "--colour" }, "hq sample: unknown option '--colour'")]
+    [InlineData(new[] { "SPEC", "other.json", "--count", "1" }, "hq sample: unexpected argument 'other.json' (one SPEC file only)")]
+    public void Run_BadArguments_ExitsTwoWithMessage(string[] args, string expected)
+    {
+        var spec = Write("spec.json", Space);
+
+        var (code, stdout, stderr) = Run([.. args.Select(a => a == "SPEC" ? spec : a)]);
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal(expected, stderr.Split('\n')[0].TrimEnd('\r'));
+    }
+
+    [Fact]
+    public void Run_InvalidSpace_ExitsTwoNamingJsonPath()
+    {
+        var spec = Write("spec.json", """{"space": {"a": {"$hp": "normal", "mu": 0, "sigma": 0}}}""");
+
+        var (code, _, stderr) = Run(spec, "--count", "1");
+
+        Assert.Equal(2, code);
+        Assert.Equal($"hq sample: {spec}: $.a: normal 'a': sigma (0) must be greater than 0", stderr.TrimEnd());
+    }
+
+    [Fact]
+    public void Run_MissingFile_ExitsTwo()
+    {
+        var missing = Path.Combine(directory, "missing.json");
+
+        var (code, _, stderr) = Run(missing, "--count", "1");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"hq sample: {missing}: ", stderr, StringComparison.Ordinal);
+    }
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(directory, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = SampleCommand.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
