@@ -22,6 +22,7 @@ internal sealed class TruncatedNormalMixture
     private readonly bool sortedByMu;
 
     private const double FarTail = 9.0;
+    private const int MaxRejections = 1000;
     private const double NegligibleLogRatio = 40.0;
     private static readonly double LogSqrtTwoPi = 0.5 * Math.Log(2 * Math.PI);
 
@@ -102,14 +103,17 @@ internal sealed class TruncatedNormalMixture
     public double Sample(Random random)
     {
         var component = PickComponent(random);
-        double model;
-        do
+        for (var attempt = 0; attempt < MaxRejections; attempt++)
         {
-            model = mus[component] + sigmas[component] * Gaussian.SampleStandard(random);
+            var model = mus[component] + sigmas[component] * Gaussian.SampleStandard(random);
+            if (model >= Domain.Low && model <= Domain.High)
+            {
+                return Domain.ToValue(model);
+            }
         }
-        while (model < Domain.Low || model > Domain.High);
 
-        return Domain.ToValue(model);
+        // Only a kernel with nearly all its mass outside the bounds gets here; its nearest admissible point stands in.
+        return Domain.ToValue(Math.Clamp(mus[component], Domain.Low, Domain.High));
     }
 
     /// <summary>log density (continuous) or log probability mass (quantized) of a raw value under the truncated mixture.</summary>
