@@ -8,10 +8,11 @@ internal sealed record FastTreeSettings(int Leaves, int Trees, double LearningRa
     /// <summary>ML.NET's FastTree defaults: 20 leaves, 100 trees, learning rate 0.2, 10 examples per leaf, all features.</summary>
     public static FastTreeSettings Default { get; } = new(20, 100, 0.2, 10, 1.0);
 
+    /// <summary>Reads a trial's parameters; quantized values arrive as whole numbers (q = 1 or 25).</summary>
     public static FastTreeSettings From(TrialParameters parameters) => new(
-        parameters.GetInt32("leaves"),
-        parameters.GetInt32("trees"),
+        (int)parameters.GetDouble("leaves"),
+        (int)parameters.GetDouble("trees"),
         parameters.GetDouble("learning_rate"),
-        parameters.GetInt32("min_examples_per_leaf"),
+        (int)parameters.GetDouble("min_examples_per_leaf"),
         parameters.GetDouble("feature_fraction"));
 }
