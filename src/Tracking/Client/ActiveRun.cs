@@ -1,3 +1,4 @@
+using System.Data.Common;
 using HyperQueue.Tracking.Runs;
 
 namespace HyperQueue.Tracking.Client;
@@ -99,7 +100,7 @@ public sealed class ActiveRun : IRunLogger, IAsyncDisposable
             {
                 await task;
             }
-            catch (Exception exception) when (exception is System.Data.Common.DbException or IOException or TimeoutException)
+            catch (Exception exception) when (exception is DbException or IOException or TimeoutException)
             {
                 client.LogEndFailure(exception, RunId, RunStatus.Finished);
             }

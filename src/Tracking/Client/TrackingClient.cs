@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using HyperQueue.Tracking.Artifacts;
 using HyperQueue.Tracking.Experiments;
@@ -58,6 +59,8 @@ public sealed class TrackingClient : IAsyncDisposable
     /// <param name="artifactRoot">Folder for artifact files; defaults to <c>hyperqueue-artifacts</c> beside a SQLite file, else in the working directory.</param>
     /// <param name="timeProvider">Clock for run and metric times; the system clock by default.</param>
     /// <param name="loggerFactory">Logging; none by default.</param>
+    /// <exception cref="FormatException">The URI is none of the accepted forms; the message names it and lists them.</exception>
+    /// <exception cref="NotSupportedException">The URI is a tracking service (<c>http(s)://</c>), which needs the HTTP client, not a store.</exception>
     public static TrackingClient Create(
         string trackingUri,
         string? artifactRoot = null,
@@ -238,7 +241,16 @@ public sealed class TrackingClient : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            await run.FailAsync(exception, CancellationToken.None);
+            try
+            {
+                await run.FailAsync(exception, CancellationToken.None);
+            }
+            catch (Exception endFailure) when (endFailure is DbException or IOException or TimeoutException)
+            {
+                // The body's exception is the one the caller needs; a store outage while recording it is only logged.
+                Log.RunEndFailed(logger, endFailure, run.RunId, RunStatus.Failed);
+            }
+
             throw;
         }
     }
@@ -338,11 +350,13 @@ public sealed class TrackingClient : IAsyncDisposable
             throw new ParamConflictException(runId, duplicate.Key, values[0], values[1]);
         }
 
+        // Rows in key order (stable, so a key's own values keep their order): concurrent batches on one run then
+        // lock rows in the same order and cannot deadlock each other in Postgres.
         await store.LogBatchAsync(
             runId,
-            [.. paramList.DistinctBy(pair => pair.Key, StringComparer.Ordinal)],
-            metricList,
-            tagList,
+            [.. paramList.DistinctBy(pair => pair.Key, StringComparer.Ordinal).OrderBy(pair => pair.Key, StringComparer.Ordinal)],
+            [.. metricList.OrderBy(metric => metric.Key, StringComparer.Ordinal)],
+            [.. tagList.OrderBy(pair => pair.Key, StringComparer.Ordinal)],
             cancellationToken);
     }
 

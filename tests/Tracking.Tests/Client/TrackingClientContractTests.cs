@@ -464,6 +464,27 @@ public abstract class TrackingClientContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunInActiveRunAsync_BodyCancelled_RunKilled()
+    {
+        var experimentId = await NewExperimentIdAsync();
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        string? runId = null;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.RunInActiveRunAsync<int>(
+            experimentId,
+            async (run, token) =>
+            {
+                runId = run.RunId;
+                await cancellation.CancelAsync();
+                token.ThrowIfCancellationRequested();
+                return 0;
+            },
+            cancellationToken: cancellation.Token));
+
+        Assert.Equal(RunStatus.Killed, (await Client.GetRunAsync(runId!, Token))!.Info.Status);
+    }
+
+    [Fact]
     public async Task RunInActiveRunAsync_BodyReturns_RunFinishedAndValueReturned()
     {
         var experimentId = await NewExperimentIdAsync();
