@@ -14,6 +14,7 @@ internal static class HqCommand
         {
             WorkerCommand.Create(),
             SampleCommand.Create(stdout, stderr),
+            UiCommand.Create(stdout, stderr),
         };
 
         var parsed = root.Parse(args);
