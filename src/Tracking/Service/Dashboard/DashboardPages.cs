@@ -139,20 +139,39 @@ internal static class DashboardPages
             <div class="stat"><div class="label">Started</div><div class="value" style="font-size:15px">{Time(info.StartTime)}</div></div>
             <div class="stat"><div class="label">Ended</div><div class="value" style="font-size:15px">{Time(info.EndTime)}</div></div>
             <div class="stat"><div class="label">Duration</div><div class="value">{Duration(info.EndTime - info.StartTime)}</div></div>
-            <div class="stat"><div class="label">Loss</div><div class="value">{(run.Metrics.TryGetValue("loss", out var loss) ? Loss(loss.Value) : "—")}</div></div>
+            <div class="stat"><div class="label">Loss</div><div class="value" id="run-loss">{(run.Metrics.TryGetValue("loss", out var loss) ? Loss(loss.Value) : "—")}</div></div>
             </div>
             """);
 
         if (run.Metrics.Count > 0)
         {
-            body.Append("<h2>Metrics</h2><div class=\"grid\">");
+            // A metric logged once is a number, not a curve: it gets a tile; a history gets a chart.
+            var charts = new StringBuilder();
+            var tiles = new StringBuilder();
             foreach (var key in run.Metrics.Keys.Order(StringComparer.Ordinal))
             {
                 var history = await client.GetMetricHistoryAsync(runId, key, cancellationToken);
-                body.Append(CultureInfo.InvariantCulture, $"<div class=\"card\"><h2>{E(key)} <span class=\"muted\">latest {Loss(run.Metrics[key].Value)}</span></h2>{MetricChart.Render(key, history)}</div>");
+                if (history.Count > 1)
+                {
+                    charts.Append(CultureInfo.InvariantCulture, $"<div class=\"card\"><h2>{E(key)} <span class=\"muted\">latest {Loss(run.Metrics[key].Value)} · {history.Count} values</span></h2>{MetricChart.Render(key, history)}</div>");
+                }
+                else if (key != "loss")
+                {
+                    // The loss of a single trial is already in the header.
+                    tiles.Append(CultureInfo.InvariantCulture, $"<div class=\"stat metric-tile\"><div class=\"label\">{E(key)}</div><div class=\"value\">{Loss(run.Metrics[key].Value)}</div></div>");
+                }
             }
 
-            body.Append("</div><br>");
+            body.Append("<h2>Metrics</h2>");
+            if (tiles.Length > 0)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"<div class=\"tiles\">{tiles}</div>");
+            }
+
+            if (charts.Length > 0)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"<div class=\"grid wide\">{charts}</div><br>");
+            }
         }
 
         body.Append("<div class=\"grid\">");
@@ -208,7 +227,7 @@ internal static class DashboardPages
             foreach (var name in names)
             {
                 var value = trial.Params.GetValueOrDefault(name);
-                table.Append(CultureInfo.InvariantCulture, $"<td data-value=\"{E(value)}\">{(value is null ? "<span class=\"muted\">—</span>" : E(value))}</td>");
+                table.Append(CultureInfo.InvariantCulture, $"<td data-value=\"{E(value)}\" title=\"{E(value)}\">{ParamCell(value)}</td>");
             }
 
             table.Append(CultureInfo.InvariantCulture, $"<td data-value=\"{E(record.WorkerId)}\">{E(record.WorkerId ?? "—")}</td></tr>");
@@ -216,6 +235,19 @@ internal static class DashboardPages
 
         table.Append("</tbody></table></div><div class=\"legend\">Click a column to sort; click a trial number to open its run.</div></div>");
         return table.ToString();
+    }
+
+    /// <summary>A parameter as the table shows it: long doubles to 6 significant digits (the full value is in the cell's title).</summary>
+    private static string ParamCell(string? value)
+    {
+        if (value is null)
+        {
+            return "<span class=\"muted\">—</span>";
+        }
+
+        return TrialView.TryNumber(value, out var number) && value.Length > 8 && Math.Floor(number) != number
+            ? number.ToString("G6", CultureInfo.InvariantCulture)
+            : E(value);
     }
 
     private static string ParentRunsTable(IReadOnlyList<RunInfo> parents)

@@ -66,7 +66,7 @@ internal static class ExperimentCharts
 
     public static string LossVersusParameter(IReadOnlyList<TrialView> trials, string name)
     {
-        var svg = new Svg(420, 250, $"loss against {name}");
+        var svg = new Svg(360, 240, $"loss against {name}");
         var ok = trials.Where(trial => trial.PlottableLoss is not null && trial.Params.ContainsKey(name)).ToList();
         var y = Scale.Fit(ok.Select(trial => trial.PlottableLoss!.Value), svg.Height - Bottom, Top);
         var rank = Palette.Ranker(ok.Select(trial => trial.PlottableLoss!.Value));
@@ -115,6 +115,9 @@ internal static class ExperimentCharts
     public static string ParallelCoordinates(IReadOnlyList<TrialView> trials, IReadOnlyList<string> names)
     {
         var svg = new Svg(960, 340, "parallel coordinates of parameters and loss");
+
+        // Axes and their labels go on a layer drawn after the trial lines, so the lines never hide them.
+        var labels = new Svg(svg.Width, svg.Height, svg.Label);
         var ok = trials.Where(trial => trial.PlottableLoss is not null).ToList();
         var axes = names.Append("loss").ToList();
         var spacing = (svg.Width - 120.0) / Math.Max(1, axes.Count - 1);
@@ -124,12 +127,12 @@ internal static class ExperimentCharts
         {
             var axisX = 60 + (index * spacing);
             var name = axes[index];
-            svg.Line(axisX, top, axisX, bottom, "pc-axis");
-            svg.Text(axisX, Top + 6, Shorten(name, 18), "axis-title");
+            labels.Line(axisX, top, axisX, bottom, "pc-axis");
+            labels.Text(axisX, Top + 6, Shorten(name, 18), "axis-title");
             if (index == axes.Count - 1)
             {
                 var lossScale = Scale.Fit(ok.Select(trial => trial.PlottableLoss!.Value), bottom, top);
-                AxisEnds(svg, axisX, lossScale, bottom, top);
+                AxisEnds(labels, axisX, lossScale, bottom, top);
                 mappers.Add(trial => lossScale.Map(trial.PlottableLoss!.Value));
                 continue;
             }
@@ -138,7 +141,7 @@ internal static class ExperimentCharts
             if (values.All(value => TrialView.TryNumber(value, out _)))
             {
                 var scale = Scale.Fit(values.Select(Number), bottom, top);
-                AxisEnds(svg, axisX, scale, bottom, top);
+                AxisEnds(labels, axisX, scale, bottom, top);
                 mappers.Add(trial => trial.Params.TryGetValue(name, out var value) ? scale.Map(Number(value)) : null);
             }
             else
@@ -147,7 +150,7 @@ internal static class ExperimentCharts
                 double Place(int category) => categories.Count == 1 ? (top + bottom) / 2 : bottom - (category * (bottom - top) / (categories.Count - 1));
                 for (var category = 0; category < categories.Count; category++)
                 {
-                    svg.Text(axisX + 6, Place(category) + 4, Shorten(categories[category], 14), "tick", "start");
+                    labels.Text(axisX + 6, Place(category) + 4, Shorten(categories[category], 14), "tick halo", "start");
                 }
 
                 mappers.Add(trial => trial.Params.TryGetValue(name, out var value) ? Place(categories.IndexOf(value)) : null);
@@ -172,7 +175,7 @@ internal static class ExperimentCharts
             svg.Path(points, rank(loss) == 0 ? "pc-line best" : "pc-line", $"stroke:{Palette.ForRank(rank(loss))}", $"trial {trial.Number}: loss {Scale.Label(loss)}");
         }
 
-        return svg.Render();
+        return svg.Append(labels).Render();
     }
 
     internal static void Axes(Svg svg, Scale x, Scale y, string xTitle, string yTitle)
@@ -206,7 +209,7 @@ internal static class ExperimentCharts
         foreach (var tick in ticks)
         {
             svg.Line(axisX - 3, scale.Map(tick), axisX + 3, scale.Map(tick), "axis");
-            svg.Text(axisX + 6, scale.Map(tick) + 4, Scale.Label(tick), "tick", "start");
+            svg.Text(axisX + 6, scale.Map(tick) + 4, Scale.Label(tick), "tick halo", "start");
         }
     }
 

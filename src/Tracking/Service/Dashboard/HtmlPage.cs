@@ -50,6 +50,7 @@ internal static class HtmlPage
         svg .grid { stroke:#eef0f3; stroke-width:1; }
         svg .tick { fill:#6b7280; font-size:11px; }
         svg .axis-title { fill:#374151; font-size:12px; font-weight:600; }
+        svg .halo { paint-order:stroke; stroke:#fff; stroke-width:3px; stroke-linejoin:round; }
         svg .vertical { writing-mode:vertical-rl; }
         svg .dot { stroke:#fff; stroke-width:1; opacity:.92; }
         svg .dot.best { stroke:#111827; stroke-width:2; }
@@ -63,7 +64,10 @@ internal static class HtmlPage
         svg .pc-line.best { stroke-width:3; opacity:1; }
         svg .pc-line:hover { stroke-width:3; opacity:1; }
         .legend { color:var(--muted); font-size:12px; margin-top:6px; }
-        .kv td:first-child { color:var(--muted); width:30%; }
+        .kv td { white-space:normal; overflow-wrap:anywhere; }
+        .kv td:first-child { color:var(--muted); width:38%; }
+        .grid.wide { grid-template-columns:repeat(auto-fill, minmax(520px, 1fr)); }
+        .tiles { display:flex; flex-wrap:wrap; gap:12px; margin-bottom:14px; }
         """;
 
     // Sorts a table by the clicked column's data-value (numbers numerically, empty cells last).

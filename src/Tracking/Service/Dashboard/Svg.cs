@@ -97,6 +97,14 @@ internal sealed class Svg
         return this;
     }
 
+    /// <summary>Adds everything drawn on <paramref name="layer"/>, on top of what is drawn here so far.</summary>
+    public Svg Append(Svg layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        content.Append(layer.content);
+        return this;
+    }
+
     /// <summary>The <c>&lt;svg&gt;</c> element, scaling to its container's width.</summary>
     public string Render(string cssClass = "chart") =>
         $"<svg class=\"{cssClass}\" viewBox=\"0 0 {Width.ToString(CultureInfo.InvariantCulture)} {Height.ToString(CultureInfo.InvariantCulture)}\" role=\"img\" aria-label=\"{Encode(Label)}\" xmlns=\"http://www.w3.org/2000/svg\">{content}</svg>";
