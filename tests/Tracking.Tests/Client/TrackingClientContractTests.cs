@@ -368,10 +368,10 @@ public abstract class TrackingClientContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LogMetricAsync_EightWritersTwoHundredEach_EveryRowStored()
+    public async Task LogMetricAsync_EightWritersThousandEach_EveryRowStored()
     {
         const int Writers = 8;
-        const int PerWriter = 200;
+        const int PerWriter = 1000;
         var run = await Client.CreateRunAsync(await NewExperimentIdAsync(), cancellationToken: Token);
 
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(
