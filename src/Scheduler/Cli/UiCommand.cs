@@ -55,6 +55,11 @@ internal static class UiCommand
             await stderr.WriteLineAsync($"hq ui: {exception.Message}");
             return ExitCodes.BadInput;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped (Ctrl+C) while still starting: nothing was served, nothing is left running.
+            return ExitCodes.Success;
+        }
 
         await using (server)
         {
