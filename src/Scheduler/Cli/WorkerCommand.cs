@@ -31,13 +31,7 @@ internal static class WorkerCommand
                 TrackingUri = parsed.GetValue(tracking),
                 ObjectivesFile = parsed.GetValue(objectives)?.FullName,
                 Slots = parsed.GetValue(slots),
-                ConfigureWorker = worker =>
-                {
-                    foreach (var (name, objective) in BuiltInObjectives.All)
-                    {
-                        worker.AddObjective(name, objective);
-                    }
-                },
+                ConfigureWorker = worker => worker.AddBuiltInObjectives(),
             },
             cancellationToken));
         return command;

@@ -47,7 +47,9 @@ internal sealed class QueueTrialRunner : ITrialRunner
         _time = time;
     }
 
-    public int AvailableSlots => Math.Max(0, _settings.Parallelism - InFlight);
+    /// <summary>Counted here rather than asked of Redis: this runner is the only one taking the experiment's slots.</summary>
+    public ValueTask<int> GetAvailableSlotsAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Math.Max(0, _settings.Parallelism - InFlight));
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -77,7 +79,7 @@ internal sealed class QueueTrialRunner : ITrialRunner
             TrackingUri = runIds is null ? null : _trackingUri,
         };
 
-        // The loop only starts what AvailableSlots allows, so a refused slot means a slot not yet freed in Redis
+        // The loop only starts what GetAvailableSlotsAsync allows, so a refused slot means a slot not yet freed in Redis
         // (a completion still on its way) or an experiment that has ended: wait for the one, report the other.
         while (!await _dispatcher.TryDispatchAsync(message, cancellationToken))
         {

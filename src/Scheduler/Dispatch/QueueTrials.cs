@@ -80,7 +80,7 @@ public sealed partial class QueueTrials : Trials
     /// Waits (bounded by <see cref="QueueTrialsOptions.WorkerWait"/>) until a live worker serves the objective, then
     /// fixes the parallelism for this fmin call from the requested value, the live slots and the evaluations left.
     /// </summary>
-    internal async Task PrepareAsync(int evaluationsRemaining, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    internal override async Task PrepareAsync(int evaluationsRemaining, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var liveSlots = await WaitForWorkersAsync(cancellationToken);
         var decision = ParallelismPolicy.Resolve(_requestedParallelism, liveSlots, evaluationsRemaining);
@@ -126,7 +126,7 @@ public sealed partial class QueueTrials : Trials
     {
         var settings = _settings ?? throw new InvalidOperationException("QueueTrials must be prepared before fmin runs (FMin does it)");
         var dispatcher = new TrialDispatcher(
-            _backend.Bus, _backend.Store, settings, _backend.Time, _backend.LoggerFactory.CreateLogger<TrialDispatcher>());
+            _backend.Bus, _backend.EndpointConnector, _backend.Store, settings, _backend.Time, _backend.LoggerFactory.CreateLogger<TrialDispatcher>());
         return new QueueTrialRunner(dispatcher, _backend.Store, settings, TrialTimeout, RunIds, TrackingUri, _backend.Time);
     }
 

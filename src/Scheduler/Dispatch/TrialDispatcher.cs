@@ -16,6 +16,7 @@ namespace HyperQueue.Scheduler.Dispatch;
 internal sealed partial class TrialDispatcher : IAsyncDisposable
 {
     private readonly IBus _bus;
+    private readonly IReceiveEndpointConnector _connector;
     private readonly IInFlightStore _store;
     private readonly DispatchSettings _settings;
     private readonly TimeProvider _time;
@@ -28,9 +29,11 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     private Uri? _resultsAddress;
     private Task _reaper = Task.CompletedTask;
 
-    public TrialDispatcher(IBus bus, IInFlightStore store, DispatchSettings settings, TimeProvider time, ILogger logger)
+    public TrialDispatcher(
+        IBus bus, IReceiveEndpointConnector connector, IInFlightStore store, DispatchSettings settings, TimeProvider time, ILogger logger)
     {
         _bus = bus;
+        _connector = connector;
         _store = store;
         _settings = settings;
         _time = time;
@@ -51,8 +54,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _store.CreateExperimentAsync(_settings.ExperimentId, _settings.Parallelism, _settings.Deadline, cancellationToken);
-        var connector = (IReceiveEndpointConnector)_bus;
-        _resultsEndpoint = connector.ConnectReceiveEndpoint(_settings.ResultsQueue, (_, endpoint) =>
+        _resultsEndpoint = _connector.ConnectReceiveEndpoint(_settings.ResultsQueue, (_, endpoint) =>
         {
             if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
             {

@@ -30,6 +30,9 @@ public sealed class QueueBackend : IAsyncDisposable
 
     internal IBus Bus => _host.Services.GetRequiredService<IBus>();
 
+    /// <summary>Connects receive endpoints to the running bus (each experiment's results queue).</summary>
+    internal IReceiveEndpointConnector EndpointConnector => _host.Services.GetRequiredService<IReceiveEndpointConnector>();
+
     internal IInFlightStore Store => _host.Services.GetRequiredService<IInFlightStore>();
 
     internal IWorkerRegistry Registry => _host.Services.GetRequiredService<IWorkerRegistry>();

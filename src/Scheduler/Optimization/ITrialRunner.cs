@@ -6,8 +6,8 @@ namespace HyperQueue.Scheduler.Optimization;
 /// </summary>
 internal interface ITrialRunner : IAsyncDisposable
 {
-    /// <summary>How many more trials may be dispatched now.</summary>
-    int AvailableSlots { get; }
+    /// <summary>How many more trials may be dispatched now (a distributed runner may ask its slot store).</summary>
+    ValueTask<int> GetAvailableSlotsAsync(CancellationToken cancellationToken);
 
     /// <summary>How many dispatched trials have not been reported by <see cref="WaitForCompletionAsync"/> yet.</summary>
     int InFlight { get; }

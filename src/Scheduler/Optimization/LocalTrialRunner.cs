@@ -6,7 +6,7 @@ namespace HyperQueue.Scheduler.Optimization;
 
 /// <summary>
 /// Runs objectives in this process, like hyperopt's plain <c>Trials</c>: up to <c>maxQueueLen</c> at once (one by
-/// default, so trials run one after another), each on the thread pool so the loop keeps watching the deadline.
+/// default, so trials run one after another), each off the loop's thread so the loop keeps watching the deadline.
 /// </summary>
 internal sealed class LocalTrialRunner : ITrialRunner
 {
@@ -24,7 +24,8 @@ internal sealed class LocalTrialRunner : ITrialRunner
         _cancelAll = CancellationTokenSource.CreateLinkedTokenSource(context.ExperimentCancellation);
     }
 
-    public int AvailableSlots => Math.Max(0, _context.MaxQueueLen - InFlight);
+    public ValueTask<int> GetAvailableSlotsAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Math.Max(0, _context.MaxQueueLen - InFlight));
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -40,7 +41,12 @@ internal sealed class LocalTrialRunner : ITrialRunner
             TrialNumber = trial.Number,
         };
         var token = _cancelAll.Token;
-        var task = Task.Run(() => EvaluateAsync(trial.Id, objectiveContext, token), CancellationToken.None);
+        // A dedicated thread: a synchronous objective may compute for hours and must not hold a pool thread.
+        var task = Task.Factory.StartNew(
+            () => EvaluateAsync(trial.Id, objectiveContext, token),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
         lock (_gate)
         {
             _running.Add(task);
@@ -58,7 +64,7 @@ internal sealed class LocalTrialRunner : ITrialRunner
 
     public async Task CancelAllAsync(string reason, CancellationToken cancellationToken)
     {
-        _cancelReason ??= reason;
+        Interlocked.CompareExchange(ref _cancelReason, reason, null);
         await _cancelAll.CancelAsync();
     }
 
@@ -87,7 +93,7 @@ internal sealed class LocalTrialRunner : ITrialRunner
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            outcome = new TrialOutcome(trialId, ObjectiveResult.Cancelled(_cancelReason ?? _context.DescribeCancellation()));
+            outcome = new TrialOutcome(trialId, ObjectiveResult.Cancelled(Volatile.Read(ref _cancelReason) ?? _context.DescribeCancellation()));
         }
 #pragma warning disable CA1031 // An objective's exception of any type is a failed trial, never a crashed fmin.
         catch (Exception exception)

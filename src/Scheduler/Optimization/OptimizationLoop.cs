@@ -32,6 +32,7 @@ internal sealed class OptimizationLoop
     public static async Task<FMinResult> RunAsync(OptimizationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var run = request.Trials.BeginRun();
         OptimizationArguments.Validate(request);
         var points = OptimizationArguments.PointsToRun(request);
         var seed = request.Seed ?? request.Trials.Seed ?? Random.Shared.NextInt64();
@@ -53,6 +54,8 @@ internal sealed class OptimizationLoop
             ? "fmin was cancelled by its caller"
             : string.Create(CultureInfo.InvariantCulture, $"fmin timeout ({_request.Timeout}) reached");
 
+        // A distributed store fixes its parallelism here, from the workers live now and the budget left.
+        await _trials.PrepareAsync(RemainingBudget(), _deadline, cancellationToken);
         var runner = _trials.CreateRunner(new TrialRunnerContext(
             _trials.ExperimentId, _request.Objective, _request.MaxQueueLen, DescribeCancellation, experiment.Token));
         StopReason? stopReason = null;
@@ -109,7 +112,7 @@ internal sealed class OptimizationLoop
                 return StopReason.Timeout;
             }
 
-            var toStart = Math.Min(runner.AvailableSlots, RemainingBudget());
+            var toStart = Math.Min(await runner.GetAvailableSlotsAsync(callerToken), RemainingBudget());
             if (toStart > 0 && !await DispatchAsync(runner, toStart, callerToken))
             {
                 return StopReason.Timeout;

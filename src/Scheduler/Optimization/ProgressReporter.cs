@@ -61,7 +61,7 @@ internal sealed class ProgressReporter(TextWriter writer, bool drawBar, TimeProv
         {
             var fraction = maxEvals == 0 ? 1.0 : Math.Clamp((double)done / maxEvals, 0, 1);
             var filled = (int)Math.Round(fraction * BarWidth);
-            line.Append(invariant, $"{done}/{maxEvals} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction:P0}");
+            line.Append(invariant, $"{done}/{maxEvals} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100:0}%");
         }
         else
         {

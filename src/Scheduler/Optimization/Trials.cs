@@ -16,6 +16,7 @@ public class Trials
     private readonly List<TrialRecord> _trials = [];
     private readonly Dictionary<Guid, int> _indexById = [];
     private readonly List<TrialRecord> _completed = [];
+    private int _running;
 
     public Trials()
         : this(Guid.NewGuid(), seed: null)
@@ -174,8 +175,27 @@ public class Trials
         return trials;
     }
 
+    /// <summary>
+    /// Marks the store as used by one fmin call until the returned handle is disposed: a second concurrent call
+    /// would count the first one's running trials as its own and cancel them as orphans.
+    /// </summary>
+    internal IDisposable BeginRun()
+    {
+        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                $"trials: experiment {ExperimentId} is already being run by another fmin call; use one store per concurrent call");
+        }
+
+        return new RunHandle(this);
+    }
+
     /// <summary>How this store gets trials evaluated: in-process here; the distributed store dispatches to workers.</summary>
     internal virtual ITrialRunner CreateRunner(TrialRunnerContext context) => new LocalTrialRunner(context);
+
+    /// <summary>Called once per fmin call before <see cref="CreateRunner"/>; the local store needs nothing.</summary>
+    internal virtual Task PrepareAsync(int evaluationsRemaining, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 
     internal int NextNumber
     {
@@ -283,6 +303,19 @@ public class Trials
             }
 
             _trials.Add(record);
+        }
+    }
+
+    private sealed class RunHandle(Trials trials) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Volatile.Write(ref trials._running, 0);
+            }
         }
     }
 }

@@ -54,6 +54,11 @@ internal static class TrialsJson
             throw new InvalidDataException($"trials file: format '{document.Format}' is not supported, expected '{Format}'");
         }
 
+        if (document.ExperimentId == Guid.Empty)
+        {
+            throw new InvalidDataException("trials file: experimentId is missing or empty, expected the experiment's id");
+        }
+
         var records = new List<TrialRecord>();
         var numbers = new HashSet<int>();
         var ids = new HashSet<Guid>();

@@ -55,6 +55,7 @@ public static class WorkerServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WorkerRegistrationService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TrialAbandonmentService>());
         return services;
     }
 }

@@ -48,7 +48,21 @@ internal sealed class EvaluateTrialConsumer(
             return;
         }
 
-        if (!objectives.TryCreate(message.Objective, services, out var objective))
+        IObjective? objective;
+        try
+        {
+            objectives.TryCreate(message.Objective, services, out objective);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            // A class objective whose dependencies are not registered: a failed trial naming why, not a poison message.
+            var unavailable = $"objective '{message.Objective}' could not be created on worker '{settings.WorkerId}': {exception.Message}";
+            Log.TrialRejected(logger, message.TrialId, unavailable);
+            await RespondAsync(context, ObjectiveResult.Fail(unavailable, "objective_unavailable"), received);
+            return;
+        }
+
+        if (objective is null)
         {
             var unknown = $"objective '{message.Objective}' is not served by worker '{settings.WorkerId}', which serves: {string.Join(", ", objectives.Names)}";
             Log.TrialRejected(logger, message.TrialId, unknown);
@@ -87,10 +101,10 @@ internal sealed class EvaluateTrialConsumer(
         });
         Log.TrialStarted(logger, message.TrialId, message.ExperimentId, message.Objective, message.Attempt);
 
-        var result = await RunWithHeartbeatAsync(objective!, message, trial);
-        if (trial.LeaseLost)
+        var result = await RunWithHeartbeatAsync(objective, message, trial);
+        if (!trial.ShouldAnswer)
         {
-            Log.LeaseLost(logger, message.TrialId);
+            Log.TrialNotAnswered(logger, message.TrialId, trial.CancelReason);
             return;
         }
 

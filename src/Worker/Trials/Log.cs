@@ -32,6 +32,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Trial {TrialId} cancelled ({Reason}); running here: {RunningHere}")]
     public static partial void TrialCancelled(ILogger logger, Guid trialId, string reason, bool runningHere);
 
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Trial {TrialId} stopped without a result ({Reason}); its next attempt answers")]
+    public static partial void TrialNotAnswered(ILogger logger, Guid trialId, string? reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Worker stopping: abandoned {Count} running trials; their leases lapse and the scheduler retries them")]
+    public static partial void TrialsAbandoned(ILogger logger, int count);
+
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Trial {TrialId}: objective {Objective} failed with {ErrorType}")]
     public static partial void ObjectiveFailed(ILogger logger, Exception exception, Guid trialId, string objective, string errorType);
 }

@@ -30,6 +30,12 @@ internal sealed class RunningTrial : IDisposable
     /// <summary>True when the scheduler reaped the trial's lease: another attempt owns it, so this one stays silent.</summary>
     public bool LeaseLost { get; private set; }
 
+    /// <summary>True when this worker gave the trial up (shutdown): its lease lapses and the scheduler retries it.</summary>
+    public bool Abandoned { get; private set; }
+
+    /// <summary>Whether the outcome goes to the scheduler; a lost or abandoned trial belongs to its next attempt.</summary>
+    public bool ShouldAnswer => !LeaseLost && !Abandoned;
+
     /// <summary>Cancels the objective; the first reason wins.</summary>
     public void Cancel(string reason)
     {
@@ -43,6 +49,12 @@ internal sealed class RunningTrial : IDisposable
     {
         LeaseLost = true;
         Cancel("the trial's lease was lost (reaped by the scheduler); another attempt runs it");
+    }
+
+    public void Abandon()
+    {
+        Abandoned = true;
+        Cancel("the worker is shutting down; the trial's lease lapses and the scheduler retries it");
     }
 
     /// <summary>Cancels the trial when the earliest of its deadlines passes.</summary>

@@ -71,6 +71,23 @@ internal sealed class RunningTrials
         return cancelled;
     }
 
+    /// <summary>
+    /// Gives up every running trial without answering (the worker is stopping): the broker has already been
+    /// answered nothing, the leases lapse, and the scheduler retries the trials elsewhere instead of waiting for
+    /// an hour-long objective to finish here. Returns how many were running.
+    /// </summary>
+    public int AbandonAll()
+    {
+        var abandoned = 0;
+        foreach (var trial in trials.Values)
+        {
+            trial.Abandon();
+            abandoned++;
+        }
+
+        return abandoned;
+    }
+
     /// <summary>Cancels one running trial; false when it does not run here.</summary>
     public bool CancelTrial(Guid experimentId, Guid trialId, string reason)
     {

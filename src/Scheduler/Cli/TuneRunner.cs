@@ -1,0 +1,238 @@
+using HyperQueue.Scheduler.Algorithms;
+using HyperQueue.Scheduler.Autolog;
+using HyperQueue.Scheduler.Dispatch;
+using HyperQueue.Scheduler.Hosting;
+using HyperQueue.Scheduler.Objectives;
+using HyperQueue.Scheduler.Optimization;
+using HyperQueue.Scheduler.Spaces;
+using HyperQueue.Scheduler.Specs;
+using HyperQueue.Tracking.Client;
+using HyperQueue.Worker.Commands;
+using StackExchange.Redis;
+
+namespace HyperQueue.Scheduler.Cli;
+
+/// <summary>
+/// Runs one <c>hq tune</c>: validates everything the spec and flags say before anything is stored, starts the
+/// backend (embedded or RabbitMQ + Redis) and the tracking store, runs fmin with <see cref="QueueTrials"/>, and
+/// prints the summary or the JSON result. Exit codes are <see cref="ExitCodes"/>.
+/// </summary>
+internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
+{
+    /// <summary>The objective name a spec's own command objective is served under in embedded mode.</summary>
+    public const string SpecCommandObjective = "spec-command";
+
+    public const string DefaultTrackingUri = "sqlite:hyperqueue.db";
+
+    public async Task<int> RunAsync(TuneSettings settings, CancellationToken cancellationToken)
+    {
+        PreparedExperiment experiment;
+        try
+        {
+            experiment = Prepare(settings);
+        }
+        catch (Exception ex) when (ex is SpecException or ArgumentException)
+        {
+            await stderr.WriteLineAsync($"hq tune: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        foreach (var warning in experiment.Space.Warnings)
+        {
+            await stderr.WriteLineAsync($"hq tune: warning: {warning}");
+        }
+
+        TrackingClient? tracking = null;
+        QueueBackend? backend = null;
+        try
+        {
+            try
+            {
+                if (experiment.Spec.TrackingEnabled)
+                {
+                    tracking = TrackingClient.Create(settings.Tracking ?? DefaultTrackingUri);
+                    await tracking.InitializeAsync(cancellationToken);
+                }
+
+                backend = await StartBackendAsync(settings, experiment, cancellationToken);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or RedisConnectionException
+                or System.Data.Common.DbException or IOException or TimeoutException or MassTransit.ConfigurationException)
+            {
+                await stderr.WriteLineAsync($"hq tune: cannot start: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            return await OptimizeAsync(settings, experiment, backend, tracking, cancellationToken);
+        }
+        finally
+        {
+            if (backend is not null)
+            {
+                await backend.DisposeAsync();
+            }
+
+            if (tracking is not null)
+            {
+                await tracking.DisposeAsync();
+            }
+        }
+    }
+
+    private static PreparedExperiment Prepare(TuneSettings settings)
+    {
+        var spec = settings.Apply(ExperimentSpec.Load(settings.SpecPath));
+        SearchSpace space;
+        try
+        {
+            space = SearchSpace.FromJson(spec.Space);
+        }
+        catch (ArgumentException ex)
+        {
+            // The space reader names paths from the space's own root; the spec puts that root at $.space.
+            throw new SpecException($"$.space: {ex.Message}", ex);
+        }
+
+        var algorithm = Algo.Parse(spec.Algorithm.Name);
+        for (var i = 0; i < spec.PointsToEvaluate.Count; i++)
+        {
+            try
+            {
+                space.CompleteAssignment(spec.PointsToEvaluate[i]);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new SpecException($"$.pointsToEvaluate[{i}]: {ex.Message}", ex);
+            }
+        }
+
+        CommandObjectiveDefinition? command = null;
+        if (spec.Objective.Command is { } commandJson)
+        {
+            if (settings.Broker is not null)
+            {
+                throw new SpecException(
+                    $"{spec.Objective.Path}: with --broker the objective must be the name of an objective the workers serve; " +
+                    "configure the command on the workers (hq worker --objectives FILE) so that a message never carries a command");
+            }
+
+            command = WorkerObjectivesFile.ParseDefinition(commandJson, spec.Objective.Path);
+        }
+        else if (settings.Broker is null && !BuiltInObjectives.All.ContainsKey(spec.Objective.Name!))
+        {
+            throw new SpecException(
+                $"{spec.Objective.Path}: '{spec.Objective.Name}' is not a built-in objective ({string.Join(", ", BuiltInObjectives.All.Keys)}); " +
+                "give a command objective {\"command\": [...]}, or run workers that serve it and pass --broker and --redis");
+        }
+
+        if (settings.Broker is not null && string.IsNullOrWhiteSpace(settings.Redis))
+        {
+            throw new SpecException("--redis: is required with --broker (host:port of the Redis server the workers use)");
+        }
+
+        return new PreparedExperiment(spec, space, algorithm, command);
+    }
+
+    private static async Task<QueueBackend> StartBackendAsync(TuneSettings settings, PreparedExperiment experiment, CancellationToken cancellationToken)
+    {
+        if (settings.Broker is { } broker)
+        {
+            return await QueueBackend.ConnectAsync(broker, settings.Redis!, cancellationToken: cancellationToken);
+        }
+
+        // Embedded: as many worker slots as the experiment may use, so parallelism means the same as distributed.
+        var slots = Math.Min(experiment.Spec.Parallelism ?? Environment.ProcessorCount, ParallelismPolicy.Maximum);
+        return await QueueBackend.StartEmbeddedAsync(
+            worker =>
+            {
+                worker.AddBuiltInObjectives();
+                if (experiment.Command is { } command)
+                {
+                    worker.AddCommandObjective(SpecCommandObjective, command);
+                }
+            },
+            slots,
+            cancellationToken: cancellationToken);
+    }
+
+    private async Task<int> OptimizeAsync(
+        TuneSettings settings, PreparedExperiment experiment, QueueBackend backend, TrackingClient? tracking, CancellationToken cancellationToken)
+    {
+        var spec = experiment.Spec;
+        var objective = experiment.Command is null ? spec.Objective.Name! : SpecCommandObjective;
+        var trials = new QueueTrials(backend, objective, spec.Parallelism, spec.TrialTimeout);
+        var observers = new List<IOptimizationObserver>();
+        AutologObserver? autolog = null;
+        if (tracking is not null)
+        {
+            autolog = new AutologObserver(tracking, spec.Name);
+            trials.RunIds = autolog.RunIdsOf;
+            trials.TrackingUri = settings.Tracking ?? DefaultTrackingUri;
+            observers.Add(autolog);
+        }
+
+        if (!settings.NoProgress && !settings.Json)
+        {
+            observers.Add(ProgressReporter.ForConsole(backend.Time));
+        }
+
+        var request = new OptimizationRequest
+        {
+            Objective = (_, _) => throw new InvalidOperationException("QueueTrials runs the objective on workers"),
+            Space = experiment.Space,
+            Algorithm = experiment.Algorithm,
+            Trials = trials,
+            MaxEvals = spec.MaxEvals,
+            MaxQueueLen = spec.MaxQueueLen,
+            Timeout = spec.Timeout,
+            LossThreshold = spec.LossThreshold,
+            EarlyStop = spec.NoProgress is { } noProgress ? EarlyStop.NoProgressLoss(noProgress.Trials, noProgress.Percent) : null,
+            Seed = spec.Seed,
+            PointsToEvaluate = spec.PointsToEvaluate,
+            TimeProvider = backend.Time,
+            Observers = observers,
+        };
+
+        FMinResult? result = null;
+        string? failure = null;
+        try
+        {
+            result = await OptimizationLoop.RunAsync(request, cancellationToken);
+        }
+        catch (AllTrialsFailedException ex)
+        {
+            failure = ex.Message;
+        }
+        catch (InvalidOperationException ex) when (trials.Parallelism is null)
+        {
+            // Raised before any trial ran: no worker serves the objective.
+            await stderr.WriteLineAsync($"hq tune: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        foreach (var warning in trials.ParallelismWarnings)
+        {
+            await stderr.WriteLineAsync($"hq tune: warning: {warning}");
+        }
+
+        var report = new TuneReport(spec.Name, trials, result, autolog);
+        if (settings.Json)
+        {
+            await stdout.WriteLineAsync(report.ToJson());
+        }
+        else
+        {
+            await report.WriteSummaryAsync(stdout, settings.Tracking ?? (tracking is null ? null : DefaultTrackingUri));
+        }
+
+        if (failure is not null)
+        {
+            await stderr.WriteLineAsync($"hq tune: {failure}");
+            return ExitCodes.ExperimentFailed;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private sealed record PreparedExperiment(ExperimentSpec Spec, SearchSpace Space, ISearchAlgorithm Algorithm, CommandObjectiveDefinition? Command);
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using HyperQueue.Scheduler.Cli;
+using HyperQueue.Tracking.Client;
+using HyperQueue.Tracking.Runs;
+
+namespace HyperQueue.Scheduler.Tests.Cli;
+
+/// <summary>Drives <c>hq tune</c> end to end in embedded mode: real bus, workers and SQLite tracking in a temp folder.</summary>
+public sealed class TuneCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("hq-tune-").FullName;
+
+    private string TrackingUri => $"sqlite:{Path.Combine(_directory, "runs.db")}";
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Tune_BenchmarkFunction_PrintsJsonWithEveryTrialAndStoresNestedRuns()
+    {
+        var spec = Write("branin.json", """
+            {"name": "branin-test", "objective": "branin", "maxEvals": 25, "parallelism": 2, "seed": 3, "algo": "tpe",
+             "space": {"x1": {"$hp": "uniform", "low": -5, "high": 10}, "x2": {"$hp": "uniform", "low": 0, "high": 15}}}
+            """);
+
+        var (code, stdout, stderr) = Run("tune", spec, "--json", "--tracking", TrackingUri);
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("branin-test", root.GetProperty("name").GetString());
+        Assert.Equal("max_evals", root.GetProperty("stopReason").GetString());
+        Assert.Equal(25, root.GetProperty("counts").GetProperty("ok").GetInt32());
+        var trials = root.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(0, 25), trials.Select(t => t.GetProperty("number").GetInt32()));
+        var losses = trials.Select(t => t.GetProperty("loss").GetDouble()).ToList();
+        var best = root.GetProperty("best");
+        Assert.Equal(losses.Min(), best.GetProperty("loss").GetDouble());
+        var x1 = best.GetProperty("params").GetProperty("x1").GetDouble();
+        var x2 = best.GetProperty("params").GetProperty("x2").GetDouble();
+        Assert.Equal(HyperQueue.Scheduler.Objectives.BenchmarkFunctions.Branin(x1, x2), best.GetProperty("loss").GetDouble(), 12);
+        Assert.Equal(x1, best.GetProperty("argmin").GetProperty("x1").GetDouble());
+
+        await using var tracking = TrackingClient.Create(TrackingUri);
+        var experimentId = root.GetProperty("trackingExperimentId").GetString()!;
+        var parentRunId = root.GetProperty("parentRunId").GetString()!;
+        var parent = await tracking.GetRunAsync(parentRunId, TestContext.Current.CancellationToken);
+        Assert.Equal(RunStatus.Finished, parent!.Info.Status);
+        var children = await tracking.SearchRunsAsync(new RunSearch { ExperimentId = experimentId, ParentRunId = parentRunId }, TestContext.Current.CancellationToken);
+        Assert.Equal(25, children.Items.Count);
+        Assert.All(children.Items, child => Assert.Equal(RunStatus.Finished, child.Status));
+        var stored = await tracking.ListTrialsAsync(experimentId, parentRunId, TestContext.Current.CancellationToken);
+        Assert.Equal(losses, stored.OrderBy(t => t.Number).Select(t => t.Loss!.Value));
+    }
+
+    [Fact]
+    public void Tune_CommandObjective_GetsParametersOnStdinVerbatimAndFailuresCarryStderr()
+    {
+        var record = Path.Combine(_directory, "record.jsonl");
+        var script = Path.Combine(AppContext.BaseDirectory, "Cli", "TestData", "quadratic.py");
+        var marker = Path.Combine(_directory, "pwned");
+        var spec = Write("command.json", $$$"""
+            {"name": "command-test", "maxEvals": 6, "parallelism": 2, "seed": 5, "algo": "rand",
+             "objective": {"command": ["python3", {{{JsonSerializer.Serialize(script)}}}, "--flag"], "env": {"HQ_TEST_RECORD": {{{JsonSerializer.Serialize(record)}}}}},
+             "space": {"x": {"$hp": "uniform", "low": 0, "high": 6},
+                       "tag": {"$hp": "choice", "options": ["$(touch {{{marker}}})", "a;b|c&&d`e`", "fail"]}},
+             "pointsToEvaluate": [{"x": 3, "tag": 0}, {"x": 1, "tag": 2}]}
+            """);
+
+        var (code, stdout, stderr) = Run("tune", spec, "--json", "--tracking", TrackingUri);
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var trials = json.RootElement.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(6, trials.Count);
+        // The first point: x = 3 gives loss 0, and its shell-looking value reached the program as plain data.
+        Assert.Equal(0, trials[0].GetProperty("loss").GetDouble());
+        Assert.False(File.Exists(marker));
+        Assert.Contains(File.ReadAllLines(record), line => line.Contains($"$(touch {marker})", StringComparison.Ordinal));
+        // The second point exits 3 with "boom" on stderr: a failed trial that says so.
+        Assert.Equal("fail", trials[1].GetProperty("status").GetString());
+        Assert.Contains("boom", trials[1].GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.All(File.ReadAllLines(record), line => Assert.Contains("\"argv\": [\"--flag\"]", line, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 0}""", "$.maxEvals")]
+    [InlineData("""{"name": "n", "objective": "nosuch", "space": {}, "maxEvals": 3}""", "$.objective: 'nosuch' is not a built-in objective")]
+    [InlineData("""{"name": "n", "objective": "branin", "space": {"x": {"$hp": "uniform", "low": 1, "high": 0}}, "maxEvals": 3}""", "$.space: $.x: uniform 'x': low (1) must be less than high (0)")]
+    [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 3, "algo": "bayes"}""", "algorithm 'bayes' is unknown")]
+    [InlineData("""{"name": "n", "objective": {"command": []}, "space": {}, "maxEvals": 3}""", "$.objective.command")]
+    [InlineData("""{"name": "n", "objective": "branin", "space": {"x": {"$hp": "choice", "options": [1, 2]}}, "maxEvals": 3, "pointsToEvaluate": [{"x": 5}]}""", "$.pointsToEvaluate[0]")]
+    public void Tune_BadSpec_ExitsTwoNamingThePathAndStoresNothing(string specJson, string expected)
+    {
+        var spec = Write("bad.json", specJson);
+
+        var (code, stdout, stderr) = Run("tune", spec, "--json", "--tracking", TrackingUri);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "runs.db")));
+    }
+
+    [Fact]
+    public void Tune_BrokerWithoutRedis_ExitsTwo()
+    {
+        var spec = Write("s.json", """{"name": "n", "objective": "branin", "space": {}, "maxEvals": 3}""");
+
+        var (code, _, stderr) = Run("tune", spec, "--broker", "amqp://guest:guest@127.0.0.1:1/");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--redis: is required with --broker", stderr, StringComparison.Ordinal);
+    }
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = HqCommand.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}

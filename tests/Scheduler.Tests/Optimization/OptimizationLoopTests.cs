@@ -1,0 +1,138 @@
+using HyperQueue.Contracts;
+using HyperQueue.Scheduler.Algorithms;
+using HyperQueue.Scheduler.Optimization;
+using HyperQueue.Worker.Objectives;
+
+namespace HyperQueue.Scheduler.Tests.Optimization;
+
+public sealed class OptimizationLoopTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RunAsync_Observer_SeesStartEachDispatchBeforeItsCompletionAndTheEndWithTheStopReason()
+    {
+        var observer = new RecordingObserver();
+        var trials = new Trials();
+
+        await OptimizationLoop.RunAsync(Request(trials, maxEvals: 2, observer, (_, _) => Task.FromResult(ObjectiveResult.Ok(1))), Ct);
+
+        var ids = trials.All.Select(trial => trial.Id).ToList();
+        Assert.Equal(
+            [
+                "started 0",
+                $"dispatching 0 {ids[0]} Running",
+                $"completed 0 {ids[0]} Ok",
+                $"dispatching 1 {ids[1]} Running",
+                $"completed 1 {ids[1]} Ok",
+                "ended MaxEvals none",
+            ],
+            observer.Events);
+        Assert.All(observer.Dispatched, trial => Assert.Equal(System.Text.Json.JsonValueKind.Object, trial.Parameters.Json.ValueKind));
+    }
+
+    [Fact]
+    public async Task RunAsync_AllTrialsFail_ObserverSeesTheEndWithTheError()
+    {
+        var observer = new RecordingObserver();
+
+        await Assert.ThrowsAsync<AllTrialsFailedException>(() => OptimizationLoop.RunAsync(
+            Request(new Trials(), maxEvals: 1, observer, (_, _) => Task.FromResult(ObjectiveResult.Fail("no"))), Ct));
+
+        Assert.Equal("ended MaxEvals AllTrialsFailedException", observer.Events[^1]);
+    }
+
+    [Fact]
+    public async Task RunAsync_StoreWithARunningTrial_RecordsItCancelledBeforeStarting()
+    {
+        var trials = new Trials();
+        var orphan = trials.AddRunning(
+            Guid.NewGuid(),
+            new Dictionary<string, double?> { ["x"] = 0.5 },
+            new TrialParameters(default),
+            new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        await OptimizationLoop.RunAsync(Request(trials, maxEvals: 2, new RecordingObserver(), (_, _) => Task.FromResult(ObjectiveResult.Ok(1))), Ct);
+
+        Assert.Equal(TrialStatus.Cancelled, trials[orphan.Id].Status);
+        Assert.Equal(
+            new TrialError("cancelled", "it was still running when this trials store was saved or its fmin call ended"),
+            trials[orphan.Id].Error);
+        Assert.Equal(new TrialCounts(2, 1, 0, 1), trials.Counts);
+    }
+
+    [Fact]
+    public async Task RunAsync_MaxQueueLen_NeverHasMoreTrialsInFlight()
+    {
+        var inFlight = 0;
+        var most = 0;
+        var gate = new Lock();
+
+        await OptimizationLoop.RunAsync(
+            Request(new Trials(), maxEvals: 12, new RecordingObserver(), async (_, cancellationToken) =>
+            {
+                lock (gate)
+                {
+                    most = Math.Max(most, ++inFlight);
+                }
+
+                await Task.Yield();
+                lock (gate)
+                {
+                    inFlight--;
+                }
+
+                return ObjectiveResult.Ok(1);
+            }) with { MaxQueueLen = 3 },
+            Ct);
+
+        Assert.InRange(most, 1, 3);
+    }
+
+    private static OptimizationRequest Request(
+        Trials trials,
+        int maxEvals,
+        IOptimizationObserver observer,
+        Func<ObjectiveContext, CancellationToken, Task<ObjectiveResult>> objective) => new()
+        {
+            Objective = objective,
+            Space = TestSpaces.Unit(),
+            Algorithm = Algo.Rand(),
+            Trials = trials,
+            MaxEvals = maxEvals,
+            Seed = 1,
+            Observers = [observer],
+        };
+
+    private sealed class RecordingObserver : IOptimizationObserver
+    {
+        public List<string> Events { get; } = [];
+
+        public List<TrialRecord> Dispatched { get; } = [];
+
+        public Task ExperimentStartedAsync(OptimizationStarted started, CancellationToken cancellationToken)
+        {
+            Events.Add($"started {started.Trials.Count}");
+            return Task.CompletedTask;
+        }
+
+        public Task TrialDispatchingAsync(TrialRecord trial, CancellationToken cancellationToken)
+        {
+            Dispatched.Add(trial);
+            Events.Add($"dispatching {trial.Number} {trial.Id} {trial.State}");
+            return Task.CompletedTask;
+        }
+
+        public Task TrialCompletedAsync(TrialRecord trial, Trials trials, CancellationToken cancellationToken)
+        {
+            Events.Add($"completed {trial.Number} {trial.Id} {trial.Status}");
+            return Task.CompletedTask;
+        }
+
+        public Task ExperimentEndedAsync(OptimizationEnded ended, CancellationToken cancellationToken)
+        {
+            Events.Add($"ended {ended.StopReason} {ended.Error?.GetType().Name ?? "none"}");
+            return Task.CompletedTask;
+        }
+    }
+}
