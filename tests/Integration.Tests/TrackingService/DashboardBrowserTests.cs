@@ -79,6 +79,10 @@ public sealed class DashboardBrowserTests
             Assert.Equal(20, metricChart.FindElements(By.CssSelector("circle")).Count);
             Assert.Single(metricChart.FindElements(By.CssSelector("path.metric-line")));
             Assert.Equal(seeded.BestLoss.ToString("G6", CultureInfo.InvariantCulture), driver.FindElement(By.Id("run-loss")).Text);
+            var bestRecord = seeded.Trials.Single(trial => trial.RunId == seeded.BestRunId);
+            var trialFacts = driver.FindElement(By.Id("trial")).Text;
+            Assert.Contains($"number {bestRecord.Number}", trialFacts, StringComparison.Ordinal);
+            Assert.Contains($"num_leaves={bestRecord.RawValues["num_leaves"]}", trialFacts, StringComparison.Ordinal);
             var artifact = driver.FindElement(By.CssSelector("#artifacts a"));
             Assert.Equal("reports/importance.csv", artifact.Text);
             Assert.Equal(seeded.ParentRunId, new Uri(driver.FindElement(By.Id("parent-link")).GetAttribute("href")!).Segments[^1]);

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
+using HyperQueue.Contracts;
 using HyperQueue.Tracking.Client;
 using HyperQueue.Tracking.Experiments;
 using HyperQueue.Tracking.Runs;
+using HyperQueue.Tracking.Trials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -82,7 +84,7 @@ internal static class DashboardPages
             <div class="stat"><div class="label">Best loss</div><div class="value" id="best-loss">{Loss(progress.Best?.Loss)}</div></div>
             <div class="stat"><div class="label">Best trial</div><div class="value">{(progress.Best is { } best ? $"<a href=\"{RunLinkPrefix}{Uri.EscapeDataString(best.RunId)}\">#{best.Number}</a>" : "—")}</div></div>
             <div class="stat"><div class="label">Trials done / planned</div><div class="value">{progress.Done} / {(progress.Planned?.ToString(CultureInfo.InvariantCulture) ?? "?")}</div>{ProgressBar(progress, withText: false)}</div>
-            <div class="stat"><div class="label">Running · failed</div><div class="value">{progress.Running} · {progress.Trials.Count(trial => trial.Status is Contracts.TrialStatus.Fail)}</div></div>
+            <div class="stat"><div class="label">Running · failed</div><div class="value">{progress.Running} · {progress.Trials.Count(trial => trial.Status is TrialStatus.Fail)}</div></div>
             </div>
             """);
 
@@ -175,6 +177,12 @@ internal static class DashboardPages
         }
 
         body.Append("<div class=\"grid\">");
+        if (info.ParentRunId is not null
+            && (await client.ListTrialsAsync(info.ExperimentId, info.ParentRunId, cancellationToken)).FirstOrDefault(trial => trial.RunId == runId) is { } record)
+        {
+            body.Append(KeyValueCard("Trial", "trial", TrialFacts(record)));
+        }
+
         body.Append(KeyValueCard("Parameters", "params", run.Params));
         body.Append(KeyValueCard("Tags", "tags", run.Tags));
         body.Append("<div class=\"card\"><h2>Artifacts</h2>");
@@ -248,6 +256,30 @@ internal static class DashboardPages
         return TrialView.TryNumber(value, out var number) && value.Length > 8 && Math.Floor(number) != number
             ? number.ToString("G6", CultureInfo.InvariantCulture)
             : E(value);
+    }
+
+    /// <summary>The trial record of a child run, with hyperopt's raw <c>misc.vals</c> (choice = index).</summary>
+    private static Dictionary<string, string> TrialFacts(TrialRecord trial)
+    {
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["number"] = trial.Number.ToString(CultureInfo.InvariantCulture),
+            ["state"] = ExperimentProgress.StatusText(trial),
+            ["attempts"] = trial.Attempts.ToString(CultureInfo.InvariantCulture),
+        };
+        if (trial.WorkerId is not null)
+        {
+            facts["worker"] = trial.WorkerId;
+        }
+
+        if (trial.ErrorType is not null || trial.ErrorMessage is not null)
+        {
+            facts["error"] = $"{trial.ErrorType}: {trial.ErrorMessage}";
+        }
+
+        facts["raw vals"] = string.Join(", ", trial.RawValues.OrderBy(pair => pair.Key, StringComparer.Ordinal)
+            .Select(pair => $"{pair.Key}={(pair.Value is { } value ? value.ToString("G6", CultureInfo.InvariantCulture) : "inactive")}"));
+        return facts;
     }
 
     private static string ParentRunsTable(IReadOnlyList<RunInfo> parents)
