@@ -25,8 +25,9 @@ public sealed class TrackingServerOptions
     public string Urls { get; set; } = DefaultUrls;
 
     /// <summary>
-    /// Bearer token every request must carry (<c>Authorization: Bearer &lt;token&gt;</c>). Required when any address is
-    /// not loopback; when set, it is checked on loopback too.
+    /// Bearer token every request must carry (<c>Authorization: Bearer &lt;token&gt;</c>, what MLflow clients send from
+    /// <c>MLFLOW_TRACKING_TOKEN</c>; a browser opens a page once with <c>?token=…</c> and keeps it in an HttpOnly cookie).
+    /// Required when any address is not loopback; when set, it is checked on loopback too.
     /// </summary>
     public string? Token { get; set; }
 

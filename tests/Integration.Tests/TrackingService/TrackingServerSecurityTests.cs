@@ -56,6 +56,25 @@ public sealed class TrackingServerSecurityTests
     }
 
     [Fact]
+    public async Task Browser_PageOpenedWithTokenInQuery_GetsCookieAndLaterPagesPass()
+    {
+        await using var server = await TestTrackingServer.StartAsync(Token, options => (options.Urls, options.Token) = ("http://0.0.0.0:0", "s3cret-token"));
+        var cookies = new CookieContainer();
+        using var handler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false };
+        using var browser = new HttpClient(handler) { BaseAddress = server.Http.BaseAddress };
+
+        using var wrong = await browser.GetAsync(new Uri("/?token=guess", UriKind.Relative), Token);
+        using var login = await browser.GetAsync(new Uri("/?token=s3cret-token&x=1", UriKind.Relative), Token);
+        using var page = await browser.GetAsync(new Uri("/", UriKind.Relative), Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal("/?x=1", login.Headers.Location!.OriginalString);
+        Assert.Contains("httponly", string.Join(';', login.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
     public async Task Request_LoopbackWithoutTokenConfigured_Returns200()
     {
         await using var server = await TestTrackingServer.StartAsync(Token);
