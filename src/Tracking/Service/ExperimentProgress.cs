@@ -10,7 +10,8 @@ namespace HyperQueue.Tracking.Service;
 
 /// <summary>
 /// How far an experiment is: trials done of planned (the largest <c>max_evals</c> param of its parent runs, since
-/// hyperopt's max_evals counts every trial in the store), running trials, the best ok trial and the run status.
+/// hyperopt's max_evals counts every trial in the store; a second fmin call in the same run logs it as
+/// <c>max_evals_&lt;uuid&gt;</c>), running trials, the best ok trial and the run status.
 /// </summary>
 internal sealed record ExperimentProgress(
     Experiment Experiment,
@@ -23,8 +24,8 @@ internal sealed record ExperimentProgress(
     RunStatus? Status,
     DateTimeOffset Started)
 {
-    /// <summary>The parent-run params read as the planned trial count, hyperopt's name first.</summary>
-    public static readonly string[] PlannedParams = ["max_evals", "maxEvals"];
+    /// <summary>The parent-run param fmin logs the planned trial count under (hyperopt's name).</summary>
+    public const string PlannedParam = "max_evals";
 
     public bool IsRunning => Status == RunStatus.Running;
 
@@ -46,13 +47,12 @@ internal sealed record ExperimentProgress(
         foreach (var parent in parents)
         {
             var run = await client.GetRunAsync(parent.RunId, cancellationToken);
-            foreach (var name in PlannedParams)
+            foreach (var (name, text) in run?.Params ?? new Dictionary<string, string>())
             {
-                if (run is not null && run.Params.TryGetValue(name, out var text)
+                if ((name == PlannedParam || name.StartsWith(PlannedParam + "_", StringComparison.Ordinal))
                     && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
                 {
                     planned = Math.Max(planned ?? 0, value);
-                    break;
                 }
             }
         }

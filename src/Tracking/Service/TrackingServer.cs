@@ -33,13 +33,12 @@ public static class TrackingServer
         {
             throw new ArgumentException(
                 $"urls '{options.Urls}': '{exposed[0]}' is not a loopback address, so a bearer token is required " +
-                $"(--token or {TrackingServerOptions.TokenEnvironmentVariable}); without one only 127.0.0.1 or localhost may be bound",
-                nameof(options));
+                $"(--token or {TrackingServerOptions.TokenEnvironmentVariable}); without one only 127.0.0.1 or localhost may be bound");
         }
 
         if (options.RefreshSeconds < 1)
         {
-            throw new ArgumentException($"RefreshSeconds ({options.RefreshSeconds}) must be 1 or more", nameof(options));
+            throw new ArgumentException($"RefreshSeconds ({options.RefreshSeconds}) must be 1 or more");
         }
 
         var client = TrackingClient.Create(options.TrackingUri, options.ArtifactRoot, loggerFactory: loggerFactory);

@@ -24,6 +24,20 @@ public sealed class HyperQueueApiTests
     }
 
     [Fact]
+    public async Task Progress_SecondFminCallInTheSameRun_PlansTheLargerSuffixedMaxEvals()
+    {
+        await using var server = await TestTrackingServer.StartAsync(Token);
+        var seeded = await ExperimentSeeder.SeedAsync(server.Client, "resumed", 4, finishParent: true, Token);
+
+        // fmin logs a conflicting parent param under a UUID-suffixed name (issue 6's rule).
+        await server.Client.LogParamAsync(seeded.ParentRunId, "max_evals_0f8fad5bd9cb469fa16570867728950e", "60", Token);
+        var (_, body) = await server.GetAsync($"/api/hq/experiments/{seeded.ExperimentId}/progress", Token);
+
+        Assert.Equal(60, body.GetProperty("trials_planned").GetInt32());
+        Assert.Equal("FINISHED", body.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Trials_ParentRun_ReturnsRecordsWithRawVals()
     {
         await using var server = await TestTrackingServer.StartAsync(Token);
