@@ -10,7 +10,7 @@ public static class Algo
 
     /// <summary>Tree-structured Parzen Estimator, by default HyperQueue's stronger configuration (<see cref="TpeOptions.Default"/>).</summary>
     public static ISearchAlgorithm Tpe(TpeOptions? options = null) =>
-        new TreeParzenEstimator(options ?? TpeOptions.Default, options is null || options == TpeOptions.Default ? "tpe" : "tpe-custom");
+        new TreeParzenEstimator(options ?? TpeOptions.Default, options == TpeOptions.Hyperopt ? "tpe-hyperopt" : "tpe");
 
     /// <summary>hyperopt 0.2.7's <c>tpe.suggest</c> with its defaults, exactly: <see cref="TpeOptions.Hyperopt"/>.</summary>
     public static ISearchAlgorithm TpeHyperopt() => new TreeParzenEstimator(TpeOptions.Hyperopt, "tpe-hyperopt");

@@ -52,7 +52,7 @@ internal sealed class Annealing : ISearchAlgorithm
             var active = ranked.Where(trial => ObservationTable.ValueOf(observations.Values[trial], parameter.Label) is not null).ToArray();
             if (active.Length == 0)
             {
-                assignment[parameter.Label] = ParameterModel.SamplePrior(parameter, random);
+                assignment[parameter.Label] = parameter.Sample(random);
                 continue;
             }
 

@@ -16,8 +16,13 @@ internal sealed record NumericDomain(double Low, double High, double? Q, bool Is
     public static NumericDomain Unbounded(double mu, double sigma, double? q, bool isLog) =>
         new(double.NegativeInfinity, double.PositiveInfinity, q, isLog, mu, sigma);
 
-    /// <summary>Maps a raw value (what the trial saw) into the space the kernels are fitted in.</summary>
-    public double ToModel(double value) => IsLog ? Math.Log(Math.Max(value, MinimumLogArgument)) : value;
+    /// <summary>
+    /// Maps a raw value (what the trial saw) into the space the kernels are fitted in, clamped to the bounds: rounding
+    /// can put a value outside them (a qloguniform value of 0 has log -inf), and a kernel centred far outside the
+    /// bounds would make truncated sampling reject almost every draw.
+    /// </summary>
+    public double ToModel(double value) =>
+        Math.Clamp(IsLog ? Math.Log(Math.Max(value, MinimumLogArgument)) : value, Low, High);
 
     /// <summary>Maps a model-space draw back to a raw value: exp for log families, then hyperopt's round(x / q) * q.</summary>
     public double ToValue(double model)

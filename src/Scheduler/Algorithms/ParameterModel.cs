@@ -45,31 +45,4 @@ internal static class ParameterModel
     public static int ToCategory(Hyperparameter parameter, double value) => (int)Math.Round(value - CategoryOffset(parameter));
 
     public static double FromCategory(Hyperparameter parameter, int category) => category + CategoryOffset(parameter);
-
-    /// <summary>One draw of this node from its own prior, as hyperopt's rand does for a single node.</summary>
-    public static double SamplePrior(Hyperparameter parameter, Random random)
-    {
-        if (IsCategorical(parameter))
-        {
-            var probabilities = PriorProbabilities(parameter);
-            var target = random.NextDouble();
-            var cumulative = 0.0;
-            for (var i = 0; i < probabilities.Length; i++)
-            {
-                cumulative += probabilities[i];
-                if (target < cumulative)
-                {
-                    return FromCategory(parameter, i);
-                }
-            }
-
-            return FromCategory(parameter, probabilities.Length - 1);
-        }
-
-        var domain = NumericDomainOf(parameter);
-        var model = domain.IsBounded
-            ? domain.Low + (domain.High - domain.Low) * random.NextDouble()
-            : domain.PriorMu + domain.PriorSigma * Gaussian.SampleStandard(random);
-        return domain.ToValue(model);
-    }
 }

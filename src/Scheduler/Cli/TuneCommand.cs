@@ -11,7 +11,7 @@ internal static class TuneCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var spec = new Argument<FileInfo>("SPEC") { Description = "Experiment spec file (JSON); see docs/spec.md" };
-        var broker = new Option<Uri?>("--broker") { Description = "RabbitMQ broker amqp://user:pass@host:port/vhost (default: embedded)" };
+        var broker = new Option<string?>("--broker") { Description = "RabbitMQ broker amqp://user:pass@host:port/vhost (default: embedded)" };
         var redis = new Option<string?>("--redis") { Description = "Redis host:port (required with --broker)" };
         var tracking = new Option<string?>("--tracking") { Description = "Tracking URI: sqlite:PATH, postgres://user:pass@host:port/db or Host=... (default: sqlite:hyperqueue.db)" };
         var maxEvals = new Option<int?>("--max-evals") { Description = "Overrides maxEvals" };

@@ -31,7 +31,7 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
         {
             experiment = Prepare(settings);
         }
-        catch (Exception ex) when (ex is SpecException or ArgumentException)
+        catch (Exception ex) when (ex is SpecException or ArgumentException or ObjectivesFileException)
         {
             await stderr.WriteLineAsync($"hq tune: {ex.Message}");
             return ExitCodes.BadInput;
@@ -82,6 +82,7 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
     private static PreparedExperiment Prepare(TuneSettings settings)
     {
         var spec = settings.Apply(ExperimentSpec.Load(settings.SpecPath));
+        _ = settings.BrokerUri;
         SearchSpace space;
         try
         {
@@ -135,7 +136,7 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
 
     private static async Task<QueueBackend> StartBackendAsync(TuneSettings settings, PreparedExperiment experiment, CancellationToken cancellationToken)
     {
-        if (settings.Broker is { } broker)
+        if (settings.BrokerUri is { } broker)
         {
             return await QueueBackend.ConnectAsync(broker, settings.Redis!, cancellationToken: cancellationToken);
         }

@@ -7,7 +7,17 @@ internal sealed record TuneSettings
 {
     public required string SpecPath { get; init; }
 
-    public Uri? Broker { get; init; }
+    /// <summary>The broker as typed; checked by <see cref="BrokerUri"/>.</summary>
+    public string? Broker { get; init; }
+
+    /// <summary>The broker as an AMQP URI, or null for embedded mode.</summary>
+    public Uri? BrokerUri => Broker is null ? null : ParseBroker(Broker, "--broker");
+
+    /// <summary>Parses an AMQP URI given on the command line, naming the flag when it is not one.</summary>
+    public static Uri ParseBroker(string text, string flag) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps" or "rabbitmq" or "rabbitmqs"
+            ? uri
+            : throw new SpecException($"{flag}: '{text}' is not a broker URI; expected amqp://user:pass@host:port/vhost");
 
     public string? Redis { get; init; }
 

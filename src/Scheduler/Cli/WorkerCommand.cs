@@ -14,7 +14,7 @@ internal static class WorkerCommand
 {
     public static Command Create()
     {
-        var broker = new Option<Uri>("--broker") { Description = "RabbitMQ: amqp://user:pass@host:port/vhost", Required = true };
+        var broker = new Option<string>("--broker") { Description = "RabbitMQ: amqp://user:pass@host:port/vhost", Required = true };
         var redis = new Option<string>("--redis") { Description = "Redis: host:port", Required = true };
         var tracking = new Option<string?>("--tracking") { Description = "Tracking URI objectives log into (sqlite:PATH, postgres://..., Host=...)" };
         var objectives = new Option<FileInfo?>("--objectives") { Description = "JSON file: objective name -> {\"command\": [argv...], ...}" };
@@ -24,9 +24,9 @@ internal static class WorkerCommand
             broker, redis, tracking, objectives, slots,
         };
         command.SetAction((parsed, cancellationToken) => RunAsync(
-            new WorkerHostSettings
+            () => new WorkerHostSettings
             {
-                Broker = parsed.GetRequiredValue(broker),
+                Broker = TuneSettings.ParseBroker(parsed.GetRequiredValue(broker), "--broker"),
                 Redis = parsed.GetRequiredValue(redis),
                 TrackingUri = parsed.GetValue(tracking),
                 ObjectivesFile = parsed.GetValue(objectives)?.FullName,
@@ -37,14 +37,14 @@ internal static class WorkerCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(WorkerHostSettings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Func<WorkerHostSettings> settings, CancellationToken cancellationToken)
     {
         try
         {
-            await WorkerHost.RunAsync(settings, cancellationToken);
+            await WorkerHost.RunAsync(settings(), cancellationToken);
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is ArgumentException or ObjectivesFileException or RedisConnectionException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or Specs.SpecException or ObjectivesFileException or RedisConnectionException or IOException)
         {
             await Console.Error.WriteLineAsync($"hq worker: {ex.Message}");
             return ExitCodes.BadInput;

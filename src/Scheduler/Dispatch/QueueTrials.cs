@@ -62,6 +62,9 @@ public sealed partial class QueueTrials : Trials
 
     public string Objective { get; }
 
+    /// <summary>The backend's clock: fmin's timeout and trial times use the same one as the leases.</summary>
+    internal TimeProvider Time => _backend.Time;
+
     public TimeSpan? TrialTimeout { get; }
 
     /// <summary>The parallelism the last fmin call ran with, after the clamps (null before the first call).</summary>

@@ -9,7 +9,7 @@ namespace HyperQueue.Scheduler.Optimization;
 /// Hyperopt's <c>fmin</c>: minimizes an objective over a search space, recording every trial in a
 /// <see cref="Trials"/> store. Objectives here run in this process; an exception in one is a failed trial.
 /// </summary>
-public static class FMin
+public static partial class FMin
 {
     /// <summary>Hyperopt's <c>fmin</c> with a synchronous objective returning the loss.</summary>
     /// <param name="fn">The objective (hyperopt's <c>fn</c>).</param>

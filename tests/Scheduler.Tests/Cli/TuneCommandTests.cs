@@ -60,7 +60,7 @@ public sealed class TuneCommandTests : IDisposable
         var marker = Path.Combine(_directory, "pwned");
         var spec = Write("command.json", $$$"""
             {"name": "command-test", "maxEvals": 6, "parallelism": 2, "seed": 5, "algo": "rand",
-             "objective": {"command": ["python3", {{{JsonSerializer.Serialize(script)}}}, "--flag"], "env": {"HQ_TEST_RECORD": {{{JsonSerializer.Serialize(record)}}}}},
+             "objective": {"command": ["python3", {{{JsonSerializer.Serialize(script)}}}, "--flag"], "env": {"RECORD_FILE": {{{JsonSerializer.Serialize(record)}}}}},
              "space": {"x": {"$hp": "uniform", "low": 0, "high": 6},
                        "tag": {"$hp": "choice", "options": ["$(touch {{{marker}}})", "a;b|c&&d`e`", "fail"]}},
              "pointsToEvaluate": [{"x": 3, "tag": 0}, {"x": 1, "tag": 2}]}

@@ -5,7 +5,7 @@ import os
 import sys
 
 params = json.load(sys.stdin)
-record = os.environ.get("HQ_TEST_RECORD")
+record = os.environ.get("RECORD_FILE")
 if record:
     with open(record, "a", encoding="utf-8") as out:
         out.write(json.dumps({"argv": sys.argv[1:], "params": params, "trial": os.environ.get("HQ_TRIAL_NUMBER")}) + "\n")
