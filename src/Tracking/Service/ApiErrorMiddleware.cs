@@ -8,7 +8,7 @@ namespace HyperQueue.Tracking.Service;
 
 /// <summary>
 /// Turns the failures of API requests into MLflow error bodies: unknown ids are 404 RESOURCE_DOES_NOT_EXIST,
-/// rule violations (write-once params, bad JSON, limits) 400 INVALID_PARAMETER_VALUE.
+/// rule violations (write-once params, bad JSON, limits) 400 INVALID_PARAMETER_VALUE, anything else 500 INTERNAL_ERROR.
 /// </summary>
 internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
 {
@@ -36,6 +36,12 @@ internal sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorM
         catch (Exception exception) when (exception is ArgumentException or JsonException or FormatException)
         {
             (errorCode, message) = (MlflowErrorCode.InvalidParameterValue, exception.Message);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The boundary of the service: a client still gets MLflow's error body, the log gets the whole exception.
+            Log.ApiFailed(logger, exception, context.Request.Path.Value ?? string.Empty);
+            (errorCode, message) = (MlflowErrorCode.InternalError, $"{exception.GetType().Name}: {exception.Message}");
         }
 
         Log.ApiError(logger, context.Request.Path.Value ?? string.Empty, errorCode, message);

@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6103, Level = LogLevel.Debug, Message = "API request {Path} failed with {ErrorCode}: {Message}")]
     public static partial void ApiError(ILogger logger, string path, string errorCode, string message);
+
+    [LoggerMessage(EventId = 6104, Level = LogLevel.Error, Message = "API request {Path} failed unexpectedly")]
+    public static partial void ApiFailed(ILogger logger, Exception exception, string path);
 }
