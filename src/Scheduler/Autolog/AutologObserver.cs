@@ -118,7 +118,16 @@ internal sealed class AutologObserver(TrackingClient client, string experimentNa
             metrics.Add(new Metric("loss", loss, 0, timestamp));
         }
 
-        var tags = new List<KeyValuePair<string, string>> { new("hq.status", StatusName(trial.Status)) };
+        var tags = new List<KeyValuePair<string, string>>
+        {
+            new("hq.status", StatusName(trial.Status)),
+            new("hq.attempts", ParamValue.Format(trial.Attempts)),
+        };
+        if (trial.Worker is { } worker)
+        {
+            tags.Add(new("hq.worker", worker));
+        }
+
         if (trial.Error is { } error)
         {
             tags.Add(new("hq.error_type", error.Type));
@@ -206,7 +215,8 @@ internal sealed class AutologObserver(TrackingClient client, string experimentNa
         LossVariance = trial.LossVariance,
         RawValues = trial.Vals,
         Parameters = trial.Parameters.Json,
-        Attempts = 1,
+        Attempts = trial.Attempts,
+        WorkerId = trial.Worker,
         ErrorType = trial.Error?.Type,
         ErrorMessage = trial.Error?.Message,
         StartedAt = trial.StartedAt,

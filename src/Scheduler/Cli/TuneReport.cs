@@ -123,7 +123,15 @@ internal sealed class TuneReport(string name, Trials trials, FMinResult? result,
             json.WriteNull("durationMs");
         }
 
-        json.WriteNull("worker");
+        if (trial.Worker is { } worker)
+        {
+            json.WriteString("worker", worker);
+        }
+        else
+        {
+            json.WriteNull("worker");
+        }
+
         if (trial.Error is { } error)
         {
             json.WriteStartObject("error");

@@ -132,7 +132,11 @@ internal sealed class QueueTrialRunner : ITrialRunner
         {
             await foreach (var completed in _dispatcher.Completions.ReadAllAsync(cancellationToken))
             {
-                _outcomes.Writer.TryWrite(new TrialOutcome(completed.TrialId, ToResult(completed)));
+                _outcomes.Writer.TryWrite(new TrialOutcome(completed.TrialId, ToResult(completed))
+                {
+                    Worker = completed.WorkerId.Length == 0 ? null : completed.WorkerId,
+                    Attempts = completed.Attempt,
+                });
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

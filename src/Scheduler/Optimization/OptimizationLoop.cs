@@ -204,7 +204,7 @@ internal sealed class OptimizationLoop
 
     private async Task RecordAsync(TrialOutcome outcome)
     {
-        var trial = _trials.Complete(outcome.TrialId, outcome.Result, _time.GetUtcNow());
+        var trial = _trials.Complete(outcome.TrialId, outcome.Result, _time.GetUtcNow(), outcome.Worker, outcome.Attempts);
         await NotifyAsync(observer => observer.TrialCompletedAsync(trial, _trials, CancellationToken.None));
     }
 

@@ -42,6 +42,12 @@ public sealed record TrialRecord
     /// <summary>Named attachments the objective returned (hyperopt's <c>trial_attachments</c>).</summary>
     public IReadOnlyDictionary<string, string> Attachments { get; init; } = EmptyAttachments;
 
+    /// <summary>The worker that reported the result (distributed trials); null for trials run in this process.</summary>
+    public string? Worker { get; init; }
+
+    /// <summary>How many times the trial was sent: more than 1 when a worker died and its lease expired.</summary>
+    public int Attempts { get; init; } = 1;
+
     public TimeSpan? Duration => EndedAt - StartedAt;
 
     /// <summary>True for a completed ok trial: the only kind that can be the best.</summary>

@@ -253,7 +253,7 @@ public class Trials
     }
 
     /// <summary>Records the (normalized) result of a running trial; the first completion wins.</summary>
-    internal TrialRecord Complete(Guid id, ObjectiveResult result, DateTimeOffset endedAt)
+    internal TrialRecord Complete(Guid id, ObjectiveResult result, DateTimeOffset endedAt, string? worker = null, int attempts = 1)
     {
         var normalized = result.Normalize();
         lock (_gate)
@@ -279,6 +279,8 @@ public class Trials
                 Error = normalized.Status == TrialStatus.Ok ? null : normalized.Error,
                 Attachments = normalized.Attachments ?? TrialRecord.EmptyAttachments,
                 EndedAt = endedAt,
+                Worker = worker,
+                Attempts = attempts,
             };
             _trials[index] = completed;
             _completed.Add(completed);

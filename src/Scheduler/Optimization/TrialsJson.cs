@@ -96,6 +96,8 @@ internal static class TrialsJson
         EndedAt = trial.EndedAt,
         Error = trial.Error,
         Attachments = trial.Attachments.Count == 0 ? null : new Dictionary<string, string>(trial.Attachments, StringComparer.Ordinal),
+        Worker = trial.Worker,
+        Attempts = trial.Attempts,
     };
 
     private static TrialRecord FromDocument(TrialDocument? trial, int position)
@@ -147,6 +149,8 @@ internal static class TrialsJson
             Attachments = trial.Attachments is null
                 ? TrialRecord.EmptyAttachments
                 : new Dictionary<string, string>(trial.Attachments, StringComparer.Ordinal),
+            Worker = trial.Worker,
+            Attempts = trial.Attempts ?? 1,
         };
     }
 
@@ -191,5 +195,9 @@ internal static class TrialsJson
         public TrialError? Error { get; init; }
 
         public Dictionary<string, string>? Attachments { get; init; }
+
+        public string? Worker { get; init; }
+
+        public int? Attempts { get; init; }
     }
 }

@@ -33,6 +33,8 @@ public sealed class TuneCommandTests : IDisposable
         var trials = root.GetProperty("trials").EnumerateArray().ToList();
         Assert.Equal(Enumerable.Range(0, 25), trials.Select(t => t.GetProperty("number").GetInt32()));
         var losses = trials.Select(t => t.GetProperty("loss").GetDouble()).ToList();
+        // Embedded trials still go through the worker consumer: each names the worker that ran it.
+        Assert.All(trials, t => Assert.StartsWith(Environment.MachineName, t.GetProperty("worker").GetString(), StringComparison.Ordinal));
         var best = root.GetProperty("best");
         Assert.Equal(losses.Min(), best.GetProperty("loss").GetDouble());
         var x1 = best.GetProperty("params").GetProperty("x1").GetDouble();
