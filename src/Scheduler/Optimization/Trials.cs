@@ -159,19 +159,7 @@ public class Trials
     {
         var (experimentId, seed, records) = TrialsJson.Deserialize(json);
         var trials = new Trials(experimentId, seed);
-        foreach (var record in records.OrderBy(record => record.Number))
-        {
-            trials.Insert(record);
-        }
-
-        lock (trials._gate)
-        {
-            trials._completed.AddRange(trials._trials
-                .Where(record => record.State == TrialState.Completed)
-                .OrderBy(record => record.EndedAt)
-                .ThenBy(record => record.Number));
-        }
-
+        trials.Restore(records);
         return trials;
     }
 
@@ -188,6 +176,23 @@ public class Trials
         }
 
         return new RunHandle(this);
+    }
+
+    /// <summary>Puts back the records of an earlier run of the experiment (from a file or the tracking store).</summary>
+    internal void Restore(IEnumerable<TrialRecord> records)
+    {
+        foreach (var record in records.OrderBy(record => record.Number))
+        {
+            Insert(record);
+        }
+
+        lock (_gate)
+        {
+            _completed.AddRange(_trials
+                .Where(record => record.State == TrialState.Completed)
+                .OrderBy(record => record.EndedAt)
+                .ThenBy(record => record.Number));
+        }
     }
 
     /// <summary>How this store gets trials evaluated: in-process here; the distributed store dispatches to workers.</summary>
