@@ -15,6 +15,7 @@ internal static class HqCommand
             TuneCommand.Create(stdout, stderr),
             WorkerCommand.Create(),
             SampleCommand.Create(stdout, stderr),
+            ExperimentsCommand.Create(stdout, stderr),
         };
 
         var parsed = root.Parse(args);
