@@ -149,7 +149,7 @@ internal static class ExperimentsCommand
             if (await client.FindExperimentAsync(nameOrId, token) is not { } experiment)
             {
                 await stderr.WriteLineAsync(
-                    $"hq experiments {subcommand}: no experiment named or with id '{nameOrId}' in {DisplayName(trackingUri)}; 'hq experiments list' shows them");
+                    $"hq experiments {subcommand}: no experiment named or with id '{nameOrId}' in the {DisplayName(trackingUri)}; 'hq experiments list' shows them");
                 return ExitCodes.BadInput;
             }
 
@@ -193,7 +193,7 @@ internal static class ExperimentsCommand
                 or InvalidOperationException)
             {
                 // InvalidOperationException: a store written by a newer HyperQueue (its schema version is ahead of ours).
-                await stderr.WriteLineAsync($"hq experiments {subcommand}: cannot read the tracking store {DisplayName(trackingUri)}: {exception.Message}");
+                await stderr.WriteLineAsync($"hq experiments {subcommand}: cannot read the {DisplayName(trackingUri)}: {exception.Message}");
                 return ExitCodes.BadInput;
             }
         }
@@ -227,7 +227,9 @@ internal static class ExperimentsCommand
         return File.Exists(fullPath) ? null : fullPath;
     }
 
-    /// <summary>A SQLite URI as given; a Postgres URI is not echoed because it may carry a password.</summary>
+    /// <summary>The store for messages: a SQLite URI as given; a Postgres URI is not echoed because it may carry a password.</summary>
     private static string DisplayName(string trackingUri) =>
-        trackingUri.TrimStart().StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? $"'{trackingUri}'" : "the Postgres store given by --tracking";
+        trackingUri.TrimStart().StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)
+            ? $"tracking store '{trackingUri}'"
+            : "Postgres tracking store given by --tracking";
 }
