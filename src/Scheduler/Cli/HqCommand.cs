@@ -14,8 +14,8 @@ internal static class HqCommand
         {
             TuneCommand.Create(stdout, stderr),
             WorkerCommand.Create(),
-            SampleCommand.Create(stdout, stderr),
             ExperimentsCommand.Create(stdout, stderr),
+            SampleCommand.Create(stdout, stderr),
         };
 
         var parsed = root.Parse(args);
