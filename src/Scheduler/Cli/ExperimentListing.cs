@@ -29,11 +29,12 @@ internal static class ExperimentListing
         return entries;
     }
 
-    public static string ToText(IReadOnlyList<ExperimentListEntry> entries, string trackingUri)
+    /// <summary>A table, or a line saying the store (<paramref name="storeName"/>, as people should see it) has none.</summary>
+    public static string ToText(IReadOnlyList<ExperimentListEntry> entries, string storeName)
     {
         if (entries.Count == 0)
         {
-            return $"No experiments in {trackingUri}{Environment.NewLine}";
+            return $"No experiments in the {storeName}{Environment.NewLine}";
         }
 
         var table = new TextTable("ID", "NAME", "CREATED", "TRIALS", "OK", "BEST LOSS");

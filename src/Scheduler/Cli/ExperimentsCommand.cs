@@ -18,16 +18,13 @@ internal static class ExperimentsCommand
     private const string CsvFormat = "csv";
     private const string JsonFormat = "json";
 
-    public static Command Create(TextWriter stdout, TextWriter stderr)
-    {
-        var command = new Command("experiments", "List, show and export the experiments of a tracking store")
+    public static Command Create(TextWriter stdout, TextWriter stderr) =>
+        new("experiments", "List, show and export the experiments of a tracking store")
         {
             CreateList(stdout, stderr),
             CreateShow(stdout, stderr),
             CreateExport(stdout, stderr),
         };
-        return command;
-    }
 
     private static Command CreateList(TextWriter stdout, TextWriter stderr)
     {
@@ -40,7 +37,9 @@ internal static class ExperimentsCommand
             return WithStoreAsync("list", uri, stderr, async (client, token) =>
             {
                 var entries = await ExperimentListing.LoadAsync(client, token);
-                await stdout.WriteAsync(parsed.GetValue(json) ? ExperimentListing.ToJson(entries) + Environment.NewLine : ExperimentListing.ToText(entries, uri));
+                await stdout.WriteAsync(parsed.GetValue(json)
+                    ? ExperimentListing.ToJson(entries) + Environment.NewLine
+                    : ExperimentListing.ToText(entries, DisplayName(uri)));
                 return ExitCodes.Success;
             }, cancellationToken);
         });
@@ -52,7 +51,10 @@ internal static class ExperimentsCommand
         var experiment = ExperimentArgument();
         var tracking = TrackingOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of text" };
-        var command = new Command("show", "Show an experiment: status, parent runs, trials by status, best and top trials") { experiment, tracking, json };
+        var command = new Command("show", "Show an experiment: status, parent runs, trials by status, best and top trials")
+        {
+            experiment, tracking, json,
+        };
         command.SetAction((parsed, cancellationToken) =>
         {
             var nameOrId = parsed.GetRequiredValue(experiment);
@@ -107,7 +109,8 @@ internal static class ExperimentsCommand
                     return ExitCodes.BadInput;
                 }
 
-                await stderr.WriteLineAsync($"hq experiments export: {trials.Count} trials of '{found.Name}' written to {file.FullName}");
+                var count = trials.Count == 1 ? "1 trial" : $"{trials.Count} trials";
+                await stderr.WriteLineAsync($"hq experiments export: {count} of '{found.Name}' written to {file.FullName}");
                 return ExitCodes.Success;
             }, cancellationToken);
         });
@@ -136,7 +139,10 @@ internal static class ExperimentsCommand
         return Encoding.UTF8.GetString(buffer.ToArray()) + Environment.NewLine;
     }
 
-    /// <summary>Runs <paramref name="body"/> on the experiment named or identified by <paramref name="nameOrId"/>; exit 2 naming it when there is none.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> on the experiment named or identified by <paramref name="nameOrId"/>; exit 2 naming
+    /// it when there is none.
+    /// </summary>
     private static Task<int> WithExperimentAsync(
         string subcommand,
         string trackingUri,
@@ -149,7 +155,8 @@ internal static class ExperimentsCommand
             if (await client.FindExperimentAsync(nameOrId, token) is not { } experiment)
             {
                 await stderr.WriteLineAsync(
-                    $"hq experiments {subcommand}: no experiment named or with id '{nameOrId}' in the {DisplayName(trackingUri)}; 'hq experiments list' shows them");
+                    $"hq experiments {subcommand}: no experiment named or with id '{nameOrId}' in the {DisplayName(trackingUri)}; "
+                    + "'hq experiments list' shows them");
                 return ExitCodes.BadInput;
             }
 

@@ -69,7 +69,7 @@ public sealed class ExperimentsCommandTests : IDisposable
         var (code, stdout, _) = Run("experiments", "list", "--tracking", TrackingUri);
 
         Assert.Equal(0, code);
-        Assert.Equal($"No experiments in {TrackingUri}{Environment.NewLine}", stdout);
+        Assert.Equal($"No experiments in the tracking store '{TrackingUri}'{Environment.NewLine}", stdout);
     }
 
     [Fact]
