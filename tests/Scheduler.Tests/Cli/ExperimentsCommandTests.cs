@@ -274,6 +274,18 @@ public sealed class ExperimentsCommandTests : IDisposable
     }
 
     [Fact]
+    public void List_PostgresUnreachable_ExitsTwoWithTheReasonAndNoPassword()
+    {
+        // Port 1 refuses the connection at once; the password must not reach the terminal or a CI log.
+        var (code, stdout, stderr) = Run("experiments", "list", "--tracking", "postgres://hq:s3cret-pass@127.0.0.1:1/hq");
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.StartsWith("hq experiments list: cannot read the Postgres tracking store given by --tracking: ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pass", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Export_UnknownFormat_ExitsTwo()
     {
         var (code, _, stderr) = Run("experiments", "export", "alpha", "--tracking", TrackingUri, "--format", "xml");
