@@ -14,6 +14,7 @@ internal static class HqCommand
         {
             TuneCommand.Create(stdout, stderr),
             WorkerCommand.Create(),
+            ExperimentsCommand.Create(stdout, stderr),
             SampleCommand.Create(stdout, stderr),
             UiCommand.Create(stdout, stderr),
         };

@@ -1,4 +1,5 @@
 using HyperQueue.Worker.Objectives;
+using HyperQueue.Worker.Tracking;
 using HyperQueue.Worker.Trials;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,10 +14,12 @@ public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the worker's objectives, options (<see cref="WorkerOptions.SectionName"/>, validated at start),
-    /// running-trial registry and registration heartbeat. The bus side is separate so a service that already runs
-    /// MassTransit keeps its own bus: call <see cref="WorkerBusExtensions.AddHyperQueueWorkerConsumers"/> in
-    /// <c>AddMassTransit</c> and <see cref="WorkerBusExtensions.ConfigureHyperQueueWorkerEndpoints"/> in its
-    /// transport callback. Needs an <c>IInFlightStore</c> (and optionally an <c>IWorkerRegistry</c>) in the container.
+    /// running-trial registry, registration heartbeat and the tracking of each trial's child run (objectives log into
+    /// it through <c>context.Run</c>; register another <see cref="ITrialRunLoggerFactory"/> to replace it). The bus
+    /// side is separate so a service that already runs MassTransit keeps its own bus: call
+    /// <see cref="WorkerBusExtensions.AddHyperQueueWorkerConsumers"/> in <c>AddMassTransit</c> and
+    /// <see cref="WorkerBusExtensions.ConfigureHyperQueueWorkerEndpoints"/> in its transport callback.
+    /// Needs an <c>IInFlightStore</c> (and optionally an <c>IWorkerRegistry</c>) in the container.
     /// </summary>
     /// <example><code>
     /// services.AddHyperQueueWorker(w => w.AddObjective&lt;TrainModel&gt;("train"));
@@ -49,6 +52,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RunningTrials>();
+        services.TryAddSingleton<ITrialRunLoggerFactory, TrackingRunLoggerFactory>();
         services.AddOptions<WorkerOptions>()
             .Configure<IServiceProvider>((options, provider) =>
                 provider.GetService<IConfiguration>()?.GetSection(WorkerOptions.SectionName).Bind(options))
