@@ -16,7 +16,10 @@ namespace HyperQueue.Scheduler.Autolog;
 /// evaluated parameters as params, its loss as metric, and a status that follows the trial's; each trial's
 /// structured record is stored too, so the experiment can be resumed from the store alone.
 /// </summary>
-internal sealed class AutologObserver(TrackingClient client, string experimentName) : IOptimizationObserver
+/// <param name="client">Where runs are recorded.</param>
+/// <param name="experimentName">The tracking experiment of a new parent run.</param>
+/// <param name="resumedParentRunId">The parent run of the experiment being resumed, logged into instead of a new one.</param>
+internal sealed class AutologObserver(TrackingClient client, string experimentName, string? resumedParentRunId = null) : IOptimizationObserver
 {
     /// <summary>Tag on the parent run naming the trials store (the id of Redis keys and the results queue).</summary>
     public const string TrialsIdTag = "hq.trials_id";
@@ -43,7 +46,14 @@ internal sealed class AutologObserver(TrackingClient client, string experimentNa
     public async Task ExperimentStartedAsync(OptimizationStarted started, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(started);
-        if (client.ActiveRun is { IsEnded: false } active)
+        if (resumedParentRunId is not null
+            && await client.GetRunAsync(resumedParentRunId, cancellationToken) is { } resumed)
+        {
+            _experimentId = resumed.Info.ExperimentId;
+            _parentRunId = resumed.Info.RunId;
+            _ownsParent = true;
+        }
+        else if (client.ActiveRun is { IsEnded: false } active)
         {
             _experimentId = active.ExperimentId;
             _parentRunId = active.RunId;

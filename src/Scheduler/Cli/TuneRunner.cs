@@ -161,12 +161,30 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
     {
         var spec = experiment.Spec;
         var objective = experiment.Command is null ? spec.Objective.Name! : SpecCommandObjective;
-        var trials = new QueueTrials(backend, objective, spec.Parallelism, spec.TrialTimeout);
+        ExperimentResume? resume = null;
+        if (settings.Resume)
+        {
+            if (tracking is null)
+            {
+                await stderr.WriteLineAsync("hq tune: --resume needs tracking: the experiment is rebuilt from the tracking store");
+                return ExitCodes.BadInput;
+            }
+
+            resume = await ExperimentResume.FindAsync(tracking, spec.Name, cancellationToken);
+            if (resume is null)
+            {
+                await stderr.WriteLineAsync($"hq tune: --resume: no earlier run of experiment '{spec.Name}' in the tracking store; starting it fresh");
+            }
+        }
+
+        var trials = resume is null
+            ? new QueueTrials(backend, objective, spec.Parallelism, spec.TrialTimeout)
+            : QueueTrials.Resume(backend, objective, spec.Parallelism, spec.TrialTimeout, resume.TrialsId, resume.Seed, resume.Trials);
         var observers = new List<IOptimizationObserver>();
         AutologObserver? autolog = null;
         if (tracking is not null)
         {
-            autolog = new AutologObserver(tracking, spec.Name);
+            autolog = new AutologObserver(tracking, spec.Name, resume?.ParentRunId);
             trials.RunIds = autolog.RunIdsOf;
             trials.TrackingUri = settings.Tracking ?? DefaultTrackingUri;
             observers.Add(autolog);

@@ -29,6 +29,15 @@ public sealed partial class QueueTrials : Trials
     {
     }
 
+    /// <summary>Continues an experiment: same trials id (Redis keys, results queue) and seed, earlier records restored.</summary>
+    internal static QueueTrials Resume(
+        QueueBackend backend, string objective, int? parallelism, TimeSpan? trialTimeout, Guid trialsId, long? seed, IEnumerable<TrialRecord> records)
+    {
+        var trials = new QueueTrials(backend, objective, parallelism, trialTimeout, options: null, trialsId, seed);
+        trials.Restore(records);
+        return trials;
+    }
+
     internal QueueTrials(
         QueueBackend backend,
         string objective,

@@ -84,6 +84,36 @@ public sealed class TuneCommandTests : IDisposable
         Assert.All(File.ReadAllLines(record), line => Assert.Contains("\"argv\": [\"--flag\"]", line, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Tune_Resume_ContinuesTheSameExperimentToTheNewBudget()
+    {
+        var spec = Write("camel.json", """
+            {"name": "camel-resume", "objective": "camel", "maxEvals": 8, "parallelism": 2, "seed": 9, "algo": "tpe",
+             "space": {"x1": {"$hp": "uniform", "low": -3, "high": 3}, "x2": {"$hp": "uniform", "low": -2, "high": 2}}}
+            """);
+        var first = Run("tune", spec, "--json", "--tracking", TrackingUri);
+        Assert.True(first.Code == 0, first.Stderr);
+
+        var second = Run("tune", spec, "--json", "--tracking", TrackingUri, "--resume", "--max-evals", "14");
+
+        Assert.True(second.Code == 0, second.Stderr);
+        using var before = JsonDocument.Parse(first.Stdout);
+        using var after = JsonDocument.Parse(second.Stdout);
+        Assert.Equal(before.RootElement.GetProperty("experimentId").GetString(), after.RootElement.GetProperty("experimentId").GetString());
+        var parentRunId = after.RootElement.GetProperty("parentRunId").GetString()!;
+        Assert.Equal(before.RootElement.GetProperty("parentRunId").GetString(), parentRunId);
+        var earlier = before.RootElement.GetProperty("trials").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ToList();
+        var all = after.RootElement.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(0, 14), all.Select(t => t.GetProperty("number").GetInt32()));
+        Assert.Equal(earlier, all.Take(8).Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal(14, all.Select(t => t.GetProperty("id").GetString()).Distinct().Count());
+
+        await using var tracking = TrackingClient.Create(TrackingUri);
+        var experimentId = after.RootElement.GetProperty("trackingExperimentId").GetString()!;
+        var children = await tracking.SearchRunsAsync(new RunSearch { ExperimentId = experimentId, ParentRunId = parentRunId }, TestContext.Current.CancellationToken);
+        Assert.Equal(14, children.Items.Count);
+    }
+
     [Theory]
     [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 0}""", "$.maxEvals")]
     [InlineData("""{"name": "n", "objective": "nosuch", "space": {}, "maxEvals": 3}""", "$.objective: 'nosuch' is not a built-in objective")]
