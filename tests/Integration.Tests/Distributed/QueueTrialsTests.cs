@@ -69,6 +69,37 @@ public sealed class QueueTrialsTests(TestServices services)
         await StopAsync(worker);
     }
 
+    [Fact]
+    public async Task MinimizeAsync_NoLiveWorkerServesTheObjective_FailsAfterWorkerWaitNamingItAndWhatWorkersServe()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var served = UniqueObjective("served");
+        var missing = UniqueObjective("missing");
+        var (broker, redis) = await RequireServicesAsync(cancellationToken);
+        using var worker = await WorkerHost.BuildAsync(
+            new WorkerHostSettings
+            {
+                Broker = broker,
+                Redis = redis,
+                Slots = 3,
+                WorkerId = served + "-worker",
+                ConfigureWorker = worker => worker.AddObjective(served, (_, _) => Task.FromResult<ObjectiveResult>(0)),
+            },
+            cancellationToken);
+        await worker.StartAsync(cancellationToken);
+        await using var backend = await QueueBackend.ConnectAsync(broker, redis, cancellationToken: cancellationToken);
+        var trials = new QueueTrials(backend, missing, options: new QueueTrialsOptions { WorkerWait = TimeSpan.FromSeconds(1) });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => FMin.MinimizeAsync(
+            trials, DistributedScenarios.Space, Algo.Rand(), maxEvals: 2, showProgress: false, cancellationToken: cancellationToken));
+
+        Assert.StartsWith($"no live worker serves the objective '{missing}' after waiting 1 s; live workers serve: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{served}-worker (3 slots): {served}", error.Message, StringComparison.Ordinal);
+        Assert.Empty(trials.All);
+
+        await StopAsync(worker);
+    }
+
     private async Task<(Uri Broker, string Redis)> RequireServicesAsync(CancellationToken cancellationToken)
     {
         var broker = await services.RabbitMq.RequireAsync(cancellationToken);
