@@ -57,6 +57,9 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         await _store.CreateExperimentAsync(_settings.ExperimentId, _settings.Parallelism, _settings.Deadline, cancellationToken);
         _resultsEndpoint = _connector.ConnectReceiveEndpoint(_settings.ResultsQueue, (_, endpoint) =>
         {
+            // Workers respond to this queue by address. Bound to the TrialCompleted/TrialStarted exchanges, every
+            // experiment's queue (kept a day after its scheduler stops) would get a copy of any such publish.
+            endpoint.ConfigureConsumeTopology = false;
             if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
             {
                 // Durable and not auto-deleted so that results sent while the scheduler is down wait for --resume;
