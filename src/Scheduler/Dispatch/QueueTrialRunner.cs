@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using HyperQueue.Contracts;
 using HyperQueue.Scheduler.Optimization;
@@ -83,16 +84,33 @@ internal sealed class QueueTrialRunner : ITrialRunner
         // (a completion still on its way) or an experiment that has ended: wait for the one, report the other.
         while (!await _dispatcher.TryDispatchAsync(message, cancellationToken))
         {
-            var liveness = await _store.GetExperimentAsync(_settings.ExperimentId, cancellationToken);
-            if (liveness.State != ExperimentState.Running)
+            if (await GetEndReasonAsync(cancellationToken) is { } ended)
             {
                 _outcomes.Writer.TryWrite(new TrialOutcome(
-                    trial.Id, ObjectiveResult.Cancelled($"the experiment ended before the trial was sent ({liveness.EndReason ?? "deadline passed"})")));
+                    trial.Id, ObjectiveResult.Cancelled($"the experiment ended before the trial was sent ({ended})")));
                 return;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
         }
+    }
+
+    /// <summary>Why no slot will ever be granted again, or null when a refused slot is only a matter of time.</summary>
+    /// <remarks>
+    /// A passed deadline counts although the experiment is still marked running: the acquire refuses from the
+    /// deadline on, and the loop ends the experiment only once this trial's start returns.
+    /// </remarks>
+    private async Task<string?> GetEndReasonAsync(CancellationToken cancellationToken)
+    {
+        var liveness = await _store.GetExperimentAsync(_settings.ExperimentId, cancellationToken);
+        if (liveness.State != ExperimentState.Running)
+        {
+            return liveness.EndReason ?? "deadline passed";
+        }
+
+        return (liveness.Deadline ?? _settings.Deadline) is { } deadline && _time.GetUtcNow() >= deadline
+            ? string.Create(CultureInfo.InvariantCulture, $"its deadline {deadline:O} passed")
+            : null;
     }
 
     public async Task<TrialOutcome> WaitForCompletionAsync(CancellationToken cancellationToken)

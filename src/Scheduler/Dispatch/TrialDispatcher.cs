@@ -4,6 +4,7 @@ using HyperQueue.Contracts;
 using HyperQueue.Worker.Leases;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace HyperQueue.Scheduler.Dispatch;
 
@@ -56,6 +57,9 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         await _store.CreateExperimentAsync(_settings.ExperimentId, _settings.Parallelism, _settings.Deadline, cancellationToken);
         _resultsEndpoint = _connector.ConnectReceiveEndpoint(_settings.ResultsQueue, (_, endpoint) =>
         {
+            // Workers respond to this queue by address. Bound to the TrialCompleted/TrialStarted exchanges, every
+            // experiment's queue (kept a day after its scheduler stops) would get a copy of any such publish.
+            endpoint.ConfigureConsumeTopology = false;
             if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
             {
                 // Durable and not auto-deleted so that results sent while the scheduler is down wait for --resume;
@@ -129,8 +133,17 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         {
             if (_inFlight.TryRemove(trialId, out var trial))
             {
-                await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
                 abandoned.Add(trial);
+                try
+                {
+                    await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    // The experiment has ended, so its slots matter no more and its keys expire; the trial must
+                    // still be reported, or fmin would wait for it forever.
+                    Log.AbandonReleaseFailed(_logger, ex, trialId);
+                }
             }
         }
 
@@ -201,7 +214,14 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
                 {
                     _awaitingRetry.Remove(trialId);
                     var retry = trial with { Attempt = trial.Attempt + 1 };
-                    _inFlight[trialId] = retry;
+                    // A late completion of the expired attempt may have been recorded since the lookup above: then the
+                    // trial is done, and writing it back would keep it in flight forever with a slot nobody frees.
+                    if (!_inFlight.TryUpdate(trialId, retry, trial))
+                    {
+                        await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
+                        continue;
+                    }
+
                     Log.LeaseExpiredRetrying(_logger, trialId, retry.Attempt, _settings.MaxAttempts);
                     await SendAsync(retry, cancellationToken);
                 }
@@ -255,6 +275,9 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Lease of trial {TrialId} expired on its last attempt ({Attempt}); recording it as failed")]
         public static partial void LeaseExpiredFailing(ILogger logger, Guid trialId, int attempt);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not free the slot of abandoned trial {TrialId}; it expires with the experiment's keys")]
+        public static partial void AbandonReleaseFailed(ILogger logger, Exception exception, Guid trialId);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for expired leases of experiment {ExperimentId} failed; retrying on the next tick")]
         public static partial void ReapFailed(ILogger logger, Exception exception, Guid experimentId);

@@ -96,18 +96,28 @@ public sealed class QueueBackend : IAsyncDisposable
         }
 
         var connection = await ConnectionMultiplexer.ConnectAsync(redis).WaitAsync(cancellationToken);
-        var builder = CreateBuilder();
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => connection);
-        builder.Services.AddSingleton<IInFlightStore>(services => new RedisInFlightStore(services.GetRequiredService<IConnectionMultiplexer>()));
-        builder.Services.AddSingleton<IWorkerRegistry>(services => new RedisWorkerRegistry(
-            services.GetRequiredService<IConnectionMultiplexer>(), logger: services.GetRequiredService<ILogger<RedisWorkerRegistry>>()));
-        configureServices?.Invoke(builder.Services);
-        builder.Services.AddMassTransit(bus => bus.UsingRabbitMq((context, rabbit) =>
+        try
         {
-            rabbit.Host(broker);
-            rabbit.ConfigureEndpoints(context);
-        }));
-        return await StartAsync(builder, isEmbedded: false, cancellationToken);
+            var builder = CreateBuilder();
+            // Through a factory so the container disposes the connection with the host.
+            builder.Services.AddSingleton<IConnectionMultiplexer>(_ => connection);
+            builder.Services.AddSingleton<IInFlightStore>(services => new RedisInFlightStore(services.GetRequiredService<IConnectionMultiplexer>()));
+            builder.Services.AddSingleton<IWorkerRegistry>(services => new RedisWorkerRegistry(
+                services.GetRequiredService<IConnectionMultiplexer>(), logger: services.GetRequiredService<ILogger<RedisWorkerRegistry>>()));
+            configureServices?.Invoke(builder.Services);
+            builder.Services.AddMassTransit(bus => bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(broker);
+                rabbit.ConfigureEndpoints(context);
+            }));
+            return await StartAsync(builder, isEmbedded: false, cancellationToken);
+        }
+        catch
+        {
+            // A host that failed to start may never have resolved the connection, so its container would not dispose it.
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private static HostApplicationBuilder CreateBuilder()
