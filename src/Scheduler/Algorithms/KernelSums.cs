@@ -134,6 +134,90 @@ internal static class KernelSums
         return mass;
     }
 
+    /// <summary>scores[k] -= ((x - mus[k]) * inverseSigmas[k])^2 / 2: one continuous dimension of joint kernels.</summary>
+    public static void SubtractHalfSquares(double x, ReadOnlySpan<double> mus, ReadOnlySpan<double> inverseSigmas, Span<double> scores)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var xs = Vector256.Create(x);
+            var half = Vector256.Create(0.5);
+            for (; i <= scores.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var z = (xs - Vector256.Create(mus[i..])) * Vector256.Create(inverseSigmas[i..]);
+                (Vector256.Create(scores[i..]) - (half * z * z)).CopyTo(scores[i..]);
+            }
+        }
+
+        for (; i < scores.Length; i++)
+        {
+            var z = (x - mus[i]) * inverseSigmas[i];
+            scores[i] -= 0.5 * z * z;
+        }
+    }
+
+    /// <summary>scores[k] += log(Phi((upper - mu) / sigma) - Phi((lower - mu) / sigma)): one quantized dimension.</summary>
+    public static void AddLogCellMasses(double lower, double upper, ReadOnlySpan<double> mus, ReadOnlySpan<double> inverseSigmas, Span<double> scores)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var lowers = Vector256.Create(lower);
+            var uppers = Vector256.Create(upper);
+            var scale = Vector256.Create(InverseSqrtTwo);
+            var half = Vector256.Create(0.5);
+            var tiny = Vector256.Create(double.Epsilon);
+            for (; i <= scores.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var mu = Vector256.Create(mus[i..]);
+                var inverse = Vector256.Create(inverseSigmas[i..]) * scale;
+                var a = (lowers - mu) * inverse;
+                var b = (uppers - mu) * inverse;
+                var right = Vector256.GreaterThanOrEqual(a, Vector256<double>.Zero);
+                var mass = half * (Erfc(Vector256.ConditionalSelect(right, a, -b)) - Erfc(Vector256.ConditionalSelect(right, b, -a)));
+                (Vector256.Create(scores[i..]) + Vector256.Log(Vector256.Max(mass, tiny))).CopyTo(scores[i..]);
+            }
+        }
+
+        for (; i < scores.Length; i++)
+        {
+            var a = (lower - mus[i]) * inverseSigmas[i] * InverseSqrtTwo;
+            var b = (upper - mus[i]) * inverseSigmas[i] * InverseSqrtTwo;
+            var mass = a >= 0 ? 0.5 * (Gaussian.Erfc(a) - Gaussian.Erfc(b)) : 0.5 * (Gaussian.Erfc(-b) - Gaussian.Erfc(-a));
+            scores[i] += Math.Log(Math.Max(mass, double.Epsilon));
+        }
+    }
+
+    /// <summary>scores[k] += values[k]: one categorical dimension of joint kernels.</summary>
+    public static void Add(ReadOnlySpan<double> values, Span<double> scores)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= scores.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                (Vector256.Create(scores[i..]) + Vector256.Create(values[i..])).CopyTo(scores[i..]);
+            }
+        }
+
+        for (; i < scores.Length; i++)
+        {
+            scores[i] += values[i];
+        }
+    }
+
+    /// <summary>log(sum(exp(scores))) without overflow.</summary>
+    public static double LogSumExp(ReadOnlySpan<double> scores)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var score in scores)
+        {
+            max = Math.Max(max, score);
+        }
+
+        return max + Math.Log(SumExp(scores, max));
+    }
+
     /// <summary><see cref="Gaussian.Erfc"/> (the same Chebyshev fit) on four lanes; exact 0 and 2 at the infinities.</summary>
     private static Vector256<double> Erfc(Vector256<double> x)
     {

@@ -47,6 +47,7 @@ internal sealed class ObservationColumns
         domains = source.domains;
         Count = source.Count;
         OkCount = source.OkCount;
+        HasInactive = source.HasInactive;
         losses = (double[])source.losses.Clone();
         numbers = [.. source.numbers.Select(column => (double[])column.Clone())];
         categories = [.. source.categories.Select(column => (int[])column.Clone())];
@@ -59,6 +60,9 @@ internal sealed class ObservationColumns
     public int Count { get; private set; }
 
     public int OkCount { get; private set; }
+
+    /// <summary>Whether some row has a parameter inactive (a conditional space): the joint model then does not apply.</summary>
+    public bool HasInactive { get; private set; }
 
     public ReadOnlySpan<double> Losses => losses.AsSpan(0, Count);
 
@@ -124,11 +128,13 @@ internal sealed class ObservationColumns
             if (domains[p] is { } domain)
             {
                 numbers[p][row] = value is { } number ? domain.ToModel(number) : double.NaN;
+                HasInactive |= value is null;
             }
             else
             {
                 var category = value is { } raw ? ParameterModel.ToCategory(parameters[p], raw) : -1;
                 categories[p][row] = category >= 0 && category < ParameterModel.CategoryCount(parameters[p]) ? category : -1;
+                HasInactive |= categories[p][row] < 0;
             }
         }
     }

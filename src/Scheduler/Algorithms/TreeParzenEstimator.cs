@@ -62,6 +62,11 @@ internal sealed class TreeParzenEstimator : ISearchAlgorithm
     private Dictionary<string, double?> SuggestOne(SearchSpace space, ObservationColumns observations, Random random)
     {
         var isBelow = Split(observations);
+        if (options.Multivariate && !observations.HasInactive)
+        {
+            return SuggestJointly(space, observations, isBelow, random);
+        }
+
         var positions = new int[observations.Count];
         var assignment = new Dictionary<string, double?>(space.Parameters.Count);
         for (var p = 0; p < space.Parameters.Count; p++)
@@ -77,6 +82,40 @@ internal sealed class TreeParzenEstimator : ISearchAlgorithm
             {
                 assignment[parameter.Label] = proposal;
             }
+        }
+
+        return assignment;
+    }
+
+    private Dictionary<string, double?> SuggestJointly(SearchSpace space, ObservationColumns observations, bool[] isBelow, Random random)
+    {
+        var belowRows = new List<int>();
+        var aboveRows = new List<int>(observations.Count);
+        for (var row = 0; row < observations.Count; row++)
+        {
+            (isBelow[row] ? belowRows : aboveRows).Add(row);
+        }
+
+        var good = MultivariateParzenEstimator.Fit(observations, [.. belowRows], options);
+        var bad = MultivariateParzenEstimator.Fit(observations, [.. aboveRows], options);
+        double[]? best = null;
+        var bestScore = double.NegativeInfinity;
+        for (var c = 0; c < options.Candidates; c++)
+        {
+            var candidate = good.Sample(random);
+            var score = good.LogDensity(candidate) - bad.LogDensity(candidate);
+            if (best is null || score > bestScore)
+            {
+                best = candidate;
+                bestScore = score;
+            }
+        }
+
+        var assignment = new Dictionary<string, double?>(space.Parameters.Count);
+        for (var p = 0; p < space.Parameters.Count; p++)
+        {
+            var parameter = space.Parameters[p];
+            assignment[parameter.Label] = observations.DomainOf(p) is null ? ParameterModel.FromCategory(parameter, (int)best![p]) : best![p];
         }
 
         return assignment;

@@ -136,6 +136,33 @@ public sealed class TreeParzenEstimatorTests
         Assert.Equal(Describe(Algo.Parse(name).Suggest(reordered)[0]), Describe(warm.Suggest(reordered)[0]));
     }
 
+    [Fact]
+    public void Suggest_MultivariateOnAConditionalSpace_FallsBackToThePerParameterModel()
+    {
+        var space = TestSpaces.EveryKind();
+        var history = SequentialMinimizer.Run(Algo.Rand(), space, TestSpaces.EveryKindLoss, 40, seed: 2);
+        var request = new SuggestionRequest(space, history, [], 3, 40, Seed: 2);
+
+        var joint = Algo.Tpe(TpeOptions.Default with { Multivariate = true }).Suggest(request);
+        var perParameter = Algo.Tpe(TpeOptions.Default with { Multivariate = false }).Suggest(request);
+
+        Assert.Equal(perParameter.Select(Describe), joint.Select(Describe));
+    }
+
+    [Fact]
+    public void Suggest_MultivariateOnAFlatSpace_DiffersFromThePerParameterModel()
+    {
+        var space = TestSpaces.Branin();
+        var history = SequentialMinimizer.Run(Algo.Rand(), space, TestSpaces.BraninLoss, 40, seed: 2);
+        var request = new SuggestionRequest(space, history, [], 3, 40, Seed: 2);
+
+        var joint = Algo.Tpe(TpeOptions.Default with { Multivariate = true }).Suggest(request);
+        var perParameter = Algo.Tpe(TpeOptions.Default with { Multivariate = false }).Suggest(request);
+
+        Assert.All(joint, point => space.ValidateAssignment(point));
+        Assert.NotEqual(perParameter.Select(Describe), joint.Select(Describe));
+    }
+
     private static string Describe(IReadOnlyDictionary<string, double?> point) =>
         string.Join(';', point.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value:R}"));
 
