@@ -178,6 +178,7 @@ internal sealed class MultivariateParzenEstimator
         var buffer = ArrayPool<double>.Shared.Rent(kernelCount);
         var scores = buffer.AsSpan(0, kernelCount);
         kernelConstants.CopyTo(scores);
+        var commonLogFactor = 0.0;
         for (var p = 0; p < parameters.Length; p++)
         {
             if (domains[p] is not { } domain)
@@ -193,11 +194,7 @@ internal sealed class MultivariateParzenEstimator
                     // most w^2 (1 + z^2) / (24 sigma^2), below 0.3% (1 + z^2) here, instead of two erfc and a log.
                     KernelSums.SubtractHalfSquares(0.5 * (lower + upper), mus[p], inverseSigmas[p], scores);
                     KernelSums.Add(logDensityOffsets[p], scores);
-                    var logWidth = Math.Log(upper - lower);
-                    foreach (ref var score in scores)
-                    {
-                        score += logWidth;
-                    }
+                    commonLogFactor += Math.Log(upper - lower);
                 }
                 else
                 {
@@ -213,7 +210,7 @@ internal sealed class MultivariateParzenEstimator
 
         var logSum = KernelSums.LogSumExp(scores);
         ArrayPool<double>.Shared.Return(buffer);
-        return logSum - logTotalWeight;
+        return logSum + commonLogFactor - logTotalWeight;
     }
 
     /// <summary>The model-space cell [x - q/2, x + q/2] of a quantized value, clipped to the bounds.</summary>
