@@ -6,7 +6,9 @@ namespace HyperQueue.Scheduler.Algorithms;
 /// <summary>
 /// hyperopt's tpe.suggest: split the trials into a good and a bad set by loss, fit one density per parameter on each
 /// (only on the trials where the parameter was active), draw candidates from the good density and keep, per
-/// parameter, the one with the largest log l(x) - log g(x).
+/// parameter, the one with the largest log l(x) - log g(x). With <see cref="TpeOptions.Multivariate"/> on a space
+/// without conditional parameters, one joint density per set instead (Optuna's multivariate TPE). The observations
+/// are cached across calls (<see cref="ObservationCache"/>), so calls are serialized per instance.
 /// </summary>
 internal sealed class TreeParzenEstimator : ISearchAlgorithm
 {
