@@ -16,14 +16,14 @@ internal static class QualitySuite
         {
             foreach (var name in options.Algorithms)
             {
-                var algorithm = Algo.Parse(name);
+                var algorithm = AlgorithmSpec.Parse(name);
                 var bests = Enumerable.Range(0, options.Seeds)
                     .Select(seed => Minimize(algorithm, function, options.Evals, options.Parallel, seed))
                     .ToArray();
                 output.WriteLine(JsonSerializer.Serialize(new
                 {
                     fn = function.Name,
-                    algo = algorithm.Name,
+                    algo = name.Contains(':', StringComparison.Ordinal) ? name : algorithm.Name,
                     evals = options.Evals,
                     seeds = options.Seeds,
                     parallel = options.Parallel,

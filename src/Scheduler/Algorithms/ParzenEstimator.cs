@@ -25,31 +25,43 @@ internal static class ParzenEstimator
 
         Array.Sort(sorted, order);
 
+        var forgetting = ForgettingWeights(n, forgettingThreshold);
+        var sortedWeights = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            sortedWeights[i] = forgetting[order[i]];
+        }
+
+        return FitSorted(sorted, sortedWeights, domain, priorWeight);
+    }
+
+    /// <summary>
+    /// <see cref="Fit"/> for observations already sorted by value, each with its forgetting weight: no sort, so a model
+    /// over a cached sorted history costs time linear in it.
+    /// </summary>
+    public static TruncatedNormalMixture FitSorted(
+        ReadOnlySpan<double> sorted, ReadOnlySpan<double> sortedWeights, NumericDomain domain, double priorWeight)
+    {
+        var n = sorted.Length;
         var priorPosition = LowerBound(sorted, domain.PriorMu);
         var mus = new double[n + 1];
         var weights = new double[n + 1];
-        var forgetting = ForgettingWeights(n, forgettingThreshold);
-        for (var i = 0; i < n + 1; i++)
-        {
-            if (i < priorPosition)
-            {
-                mus[i] = sorted[i];
-                weights[i] = forgetting[order[i]];
-            }
-            else if (i == priorPosition)
-            {
-                mus[i] = domain.PriorMu;
-                weights[i] = priorWeight;
-            }
-            else
-            {
-                mus[i] = sorted[i - 1];
-                weights[i] = forgetting[order[i - 1]];
-            }
-        }
+        sorted[..priorPosition].CopyTo(mus);
+        sortedWeights[..priorPosition].CopyTo(weights);
+        mus[priorPosition] = domain.PriorMu;
+        weights[priorPosition] = priorWeight;
+        sorted[priorPosition..].CopyTo(mus.AsSpan(priorPosition + 1));
+        sortedWeights[priorPosition..].CopyTo(weights.AsSpan(priorPosition + 1));
 
         var sigmas = Bandwidths(mus, priorPosition, domain.PriorSigma);
         return new TruncatedNormalMixture(weights, mus, sigmas, domain);
+    }
+
+    /// <summary>The forgetting weight of the observation at <paramref name="position"/> (trial order) of <paramref name="n"/>.</summary>
+    public static double ForgettingWeight(int position, int n, int threshold)
+    {
+        var ramp = n - threshold;
+        return position < ramp ? Linspace(1.0 / n, 1.0, ramp, position) : 1.0;
     }
 
     /// <summary>
@@ -59,10 +71,9 @@ internal static class ParzenEstimator
     public static double[] ForgettingWeights(int n, int threshold)
     {
         var weights = new double[n];
-        var ramp = n - threshold;
         for (var i = 0; i < n; i++)
         {
-            weights[i] = i < ramp ? Linspace(1.0 / n, 1.0, ramp, i) : 1.0;
+            weights[i] = ForgettingWeight(i, n, threshold);
         }
 
         return weights;
@@ -107,7 +118,7 @@ internal static class ParzenEstimator
         count == 1 ? start : start + (stop - start) * index / (count - 1);
 
     /// <summary>numpy's searchsorted (side left): the first index whose value is not less than <paramref name="value"/>.</summary>
-    private static int LowerBound(double[] sorted, double value)
+    private static int LowerBound(ReadOnlySpan<double> sorted, double value)
     {
         int low = 0, high = sorted.Length;
         while (low < high)

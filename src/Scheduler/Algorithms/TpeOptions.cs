@@ -28,6 +28,13 @@ public sealed record TpeOptions
     /// </summary>
     public int ForgettingThreshold { get; init; } = 25;
 
+    /// <summary>
+    /// Model all parameters jointly, like Optuna's <c>TPESampler(multivariate=True)</c>: one kernel per good trial over
+    /// every parameter, so candidates keep the good trials' correlations. Applies while every parameter is active in
+    /// every trial; conditional spaces fall back to the per-parameter model.
+    /// </summary>
+    public bool Multivariate { get; init; }
+
     /// <summary>Pending (in-flight) points count as the worst observations, so parallel suggestions spread out.</summary>
     public bool ConstantLiar { get; init; } = true;
 
@@ -35,16 +42,18 @@ public sealed record TpeOptions
     public static TpeOptions Hyperopt { get; } = new();
 
     /// <summary>
-    /// HyperQueue's default, chosen on the quality benchmark (docs/benchmarks.md): a linear split with gamma 0.15
-    /// (more good trials than hyperopt's square root, as Optuna does), 5 start-up trials and prior weight 0.5, so the
-    /// model takes over sooner and the prior kernel flattens the good density less.
+    /// HyperQueue's default, chosen on the quality benchmark (docs/benchmarks.md): the joint (multivariate) kernel of
+    /// Optuna's <c>multivariate=True</c> on spaces without conditional parameters, a linear split with gamma 0.2 (more
+    /// good trials than hyperopt's square root, as Optuna does), 10 start-up trials and prior weight 0.5, so the prior
+    /// kernel flattens the good density less.
     /// </summary>
     public static TpeOptions Default { get; } = new()
     {
-        StartupTrials = 5,
-        Gamma = 0.15,
+        StartupTrials = 10,
+        Gamma = 0.2,
         Split = TpeSplit.Linear,
         PriorWeight = 0.5,
+        Multivariate = true,
     };
 
     internal void Validate()

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace HyperQueue.Scheduler.Algorithms;
 
 /// <summary>
@@ -9,15 +11,16 @@ internal sealed class TruncatedNormalMixture
     private readonly double[] weights;
     private readonly double[] mus;
     private readonly double[] sigmas;
-    private readonly double[] cumulativeWeights;
     private readonly double[] logCoefficients;
     private readonly double[] inverseSigmas;
     private readonly double logAcceptance;
+    private double[]? cumulativeWeights;
 
-    // Kernels are split into a few wide ones, always scored, and narrow ones (sigma <= narrowLimit) that are sorted
-    // by mu and scored only in a window around the value: far narrow kernels cannot change the sum in double precision.
+    // Kernels are split into a few wide ones and narrow ones (sigma <= 4 x the smallest). When the kernels are sorted by
+    // mu, only a window of them around the value is scored (far narrow kernels cannot change the sum in double
+    // precision), plus the wide kernels outside the window.
     private readonly int[] wideKernels;
-    private readonly double narrowLimit;
+    private readonly double maxNarrowSigma;
     private readonly double maxNarrowLogCoefficient;
     private readonly bool sortedByMu;
 
@@ -42,23 +45,23 @@ internal sealed class TruncatedNormalMixture
         this.mus = mus;
         this.sigmas = sigmas;
         Domain = domain;
-        cumulativeWeights = new double[weights.Length];
         logCoefficients = new double[weights.Length];
         inverseSigmas = new double[weights.Length];
         var total = 0.0;
         var accepted = 0.0;
         for (var i = 0; i < weights.Length; i++)
         {
-            // log(w / (sigma sqrt(2 pi))) once per kernel, not once per kernel and candidate.
-            logCoefficients[i] = Math.Log(weights[i]) - Math.Log(sigmas[i]) - LogSqrtTwoPi;
+            logCoefficients[i] = weights[i] / sigmas[i];
             inverseSigmas[i] = 1.0 / sigmas[i];
             total += weights[i];
-            cumulativeWeights[i] = total;
             var reach = FarTail * sigmas[i];
             accepted += mus[i] - reach > domain.Low && mus[i] + reach < domain.High
                 ? weights[i]
                 : weights[i] * (Gaussian.Cdf(domain.High, mus[i], sigmas[i]) - Gaussian.Cdf(domain.Low, mus[i], sigmas[i]));
         }
+
+        // log(w / (sigma sqrt(2 pi))) once per kernel, not once per kernel and candidate.
+        KernelSums.LogInPlace(logCoefficients, -LogSqrtTwoPi);
 
         sortedByMu = true;
         for (var i = 1; i < mus.Length; i++)
@@ -66,7 +69,7 @@ internal sealed class TruncatedNormalMixture
             sortedByMu &= mus[i - 1] <= mus[i];
         }
 
-        narrowLimit = 4 * sigmas.Min();
+        var narrowLimit = 4 * sigmas.Min();
         var wide = new List<int>();
         maxNarrowLogCoefficient = double.NegativeInfinity;
         for (var i = 0; i < sigmas.Length; i++)
@@ -78,11 +81,11 @@ internal sealed class TruncatedNormalMixture
             else
             {
                 maxNarrowLogCoefficient = Math.Max(maxNarrowLogCoefficient, logCoefficients[i]);
+                maxNarrowSigma = Math.Max(maxNarrowSigma, sigmas[i]);
             }
         }
 
         wideKernels = [.. wide];
-
         logAcceptance = Math.Log(accepted / total);
         LogTotalWeight = Math.Log(total);
     }
@@ -122,6 +125,18 @@ internal sealed class TruncatedNormalMixture
 
     private int PickComponent(Random random)
     {
+        // Only the good density is ever sampled: the bad one, the large one, never pays for this array.
+        if (cumulativeWeights is null)
+        {
+            cumulativeWeights = new double[weights.Length];
+            var total = 0.0;
+            for (var i = 0; i < weights.Length; i++)
+            {
+                total += weights[i];
+                cumulativeWeights[i] = total;
+            }
+        }
+
         var target = random.NextDouble() * cumulativeWeights[^1];
         var index = Array.BinarySearch(cumulativeWeights, target);
         index = index < 0 ? ~index : index;
@@ -141,8 +156,8 @@ internal sealed class TruncatedNormalMixture
             return double.NegativeInfinity;
         }
 
-        // Log-sum-exp in two passes without a buffer: the largest term, then exp only of the terms that can still
-        // matter (exp(-40) is below double precision relative to the largest).
+        // Log-sum-exp: a first maximum from the wide kernels and the kernels next to the value bounds the window of
+        // narrow kernels that can still matter (exp(-40) is below double precision relative to the largest).
         var max = double.NegativeInfinity;
         foreach (var i in wideKernels)
         {
@@ -155,28 +170,20 @@ internal sealed class TruncatedNormalMixture
             max = Math.Max(max, Term(model, i));
         }
 
-        // A narrow kernel at distance d has a term at most maxNarrowLogCoefficient - (d / narrowLimit)^2 / 2.
-        var radius = narrowLimit * Math.Sqrt(2 * Math.Max(0, maxNarrowLogCoefficient - max + NegligibleLogRatio));
-        var (first, last) = NarrowWindow(model - radius, model + radius);
-        for (var i = first; i <= last; i++)
-        {
-            if (sigmas[i] <= narrowLimit)
-            {
-                max = Math.Max(max, Term(model, i));
-            }
-        }
-
-        var sum = 0.0;
+        // A narrow kernel at distance d has a term at most maxNarrowLogCoefficient - (d / maxNarrowSigma)^2 / 2.
+        var radius = maxNarrowSigma * Math.Sqrt(2 * Math.Max(0, maxNarrowLogCoefficient - max + NegligibleLogRatio));
+        var (first, count) = Window(model - radius, model + radius);
+        var buffer = ArrayPool<double>.Shared.Rent(count);
+        var terms = buffer.AsSpan(0, count);
+        max = Math.Max(max, KernelSums.GaussianLogTerms(
+            model, mus.AsSpan(first, count), inverseSigmas.AsSpan(first, count), logCoefficients.AsSpan(first, count), terms));
+        var sum = KernelSums.SumExp(terms, max);
+        ArrayPool<double>.Shared.Return(buffer);
         foreach (var i in wideKernels)
         {
-            sum += Negligible(Term(model, i) - max);
-        }
-
-        for (var i = first; i <= last; i++)
-        {
-            if (sigmas[i] <= narrowLimit)
+            if (i < first || i >= first + count)
             {
-                sum += Negligible(Term(model, i) - max);
+                sum += Math.Exp(Term(model, i) - max);
             }
         }
 
@@ -184,8 +191,6 @@ internal sealed class TruncatedNormalMixture
         var jacobian = Domain.IsLog ? model : 0.0;
         return max + Math.Log(sum) - LogTotalWeight - logAcceptance - jacobian;
     }
-
-    private static double Negligible(double logRatio) => logRatio > -NegligibleLogRatio ? Math.Exp(logRatio) : 0.0;
 
     private double CellMass(double modelLower, double modelUpper, int i)
     {
@@ -202,9 +207,17 @@ internal sealed class TruncatedNormalMixture
         return mass;
     }
 
-    /// <summary>Indices of the kernels whose mu may lie in [from, to]: all of them unless the mus are sorted.</summary>
-    private (int First, int Last) NarrowWindow(double from, double to) =>
-        sortedByMu ? (FirstIndex(from, inclusive: true), FirstIndex(to, inclusive: false) - 1) : (0, mus.Length - 1);
+    /// <summary>The first kernel and how many may have their mu in [from, to]: all of them unless the mus are sorted.</summary>
+    private (int First, int Count) Window(double from, double to)
+    {
+        if (!sortedByMu)
+        {
+            return (0, mus.Length);
+        }
+
+        var first = FirstIndex(from, inclusive: true);
+        return (first, Math.Max(FirstIndex(to, inclusive: false) - first, 0));
+    }
 
     private int LowerBound(double value) => sortedByMu ? FirstIndex(value, inclusive: true) : 0;
 
@@ -258,16 +271,12 @@ internal sealed class TruncatedNormalMixture
             return double.NegativeInfinity;
         }
 
-        var mass = 0.0;
+        var (first, count) = Window(modelLower - FarTail * maxNarrowSigma, modelUpper + FarTail * maxNarrowSigma);
+        var mass = KernelSums.CellMasses(
+            modelLower, modelUpper, mus.AsSpan(first, count), inverseSigmas.AsSpan(first, count), weights.AsSpan(first, count));
         foreach (var i in wideKernels)
         {
-            mass += CellMass(modelLower, modelUpper, i);
-        }
-
-        var (first, last) = NarrowWindow(modelLower - FarTail * narrowLimit, modelUpper + FarTail * narrowLimit);
-        for (var i = first; i <= last; i++)
-        {
-            if (sigmas[i] <= narrowLimit)
+            if (i < first || i >= first + count)
             {
                 mass += CellMass(modelLower, modelUpper, i);
             }

@@ -110,6 +110,62 @@ public sealed class TreeParzenEstimatorTests
         Assert.NotEqual(first.Select(p => p["u"]), otherSeed.Select(p => p["u"]));
     }
 
+    [Theory]
+    [MemberData(nameof(TpeNames))]
+    public void Suggest_CachedGrowingHistory_SamePointsAsAColdModel(string name)
+    {
+        var space = TestSpaces.EveryKind();
+        var warm = Algo.Parse(name);
+        var history = new List<TrialObservation>();
+        for (var trial = 0; trial < 150; trial++)
+        {
+            // One or two trials finish between calls, a failure now and then, one point pending: the cache inserts rows.
+            var pending = history.Count > 0 ? new[] { history[^1].Values } : [];
+            var request = new SuggestionRequest(space, history.ToList(), pending, 2, trial, Seed: 4);
+            var warmPoints = warm.Suggest(request);
+            var coldPoints = Algo.Parse(name).Suggest(request);
+
+            Assert.Equal(coldPoints.Select(Describe), warmPoints.Select(Describe));
+            var status = trial % 17 == 3 ? TrialStatus.Fail : TrialStatus.Ok;
+            history.Add(new TrialObservation(warmPoints[0], status == TrialStatus.Ok ? TestSpaces.EveryKindLoss(warmPoints[0]) : null, status));
+        }
+
+        // A history that is not an extension of the cached one (a trial finished out of order) is rebuilt.
+        (history[10], history[11]) = (history[11], history[10]);
+        var reordered = new SuggestionRequest(space, history, [], 1, 150, Seed: 4);
+        Assert.Equal(Describe(Algo.Parse(name).Suggest(reordered)[0]), Describe(warm.Suggest(reordered)[0]));
+    }
+
+    [Fact]
+    public void Suggest_MultivariateOnAConditionalSpace_FallsBackToThePerParameterModel()
+    {
+        var space = TestSpaces.EveryKind();
+        var history = SequentialMinimizer.Run(Algo.Rand(), space, TestSpaces.EveryKindLoss, 40, seed: 2);
+        var request = new SuggestionRequest(space, history, [], 3, 40, Seed: 2);
+
+        var joint = Algo.Tpe(TpeOptions.Default with { Multivariate = true }).Suggest(request);
+        var perParameter = Algo.Tpe(TpeOptions.Default with { Multivariate = false }).Suggest(request);
+
+        Assert.Equal(perParameter.Select(Describe), joint.Select(Describe));
+    }
+
+    [Fact]
+    public void Suggest_MultivariateOnAFlatSpace_DiffersFromThePerParameterModel()
+    {
+        var space = TestSpaces.Branin();
+        var history = SequentialMinimizer.Run(Algo.Rand(), space, TestSpaces.BraninLoss, 40, seed: 2);
+        var request = new SuggestionRequest(space, history, [], 3, 40, Seed: 2);
+
+        var joint = Algo.Tpe(TpeOptions.Default with { Multivariate = true }).Suggest(request);
+        var perParameter = Algo.Tpe(TpeOptions.Default with { Multivariate = false }).Suggest(request);
+
+        Assert.All(joint, point => space.ValidateAssignment(point));
+        Assert.NotEqual(perParameter.Select(Describe), joint.Select(Describe));
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, double?> point) =>
+        string.Join(';', point.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value:R}"));
+
     [Fact]
     public void Suggest_PendingPoints_AreConstantLiarBadObservations()
     {
