@@ -34,4 +34,25 @@ public sealed class TrialCompletedTests
 
         Assert.Equal(completed, back);
     }
+
+    [Fact]
+    public void RoundTrip_InfiniteLoss_SerializesAndComesBackInfinite()
+    {
+        var completed = new TrialCompleted
+        {
+            ExperimentId = Guid.NewGuid(),
+            TrialId = Guid.NewGuid(),
+            Status = TrialStatus.Ok,
+            Loss = double.PositiveInfinity,
+            Duration = TimeSpan.FromSeconds(1),
+            WorkerId = "w",
+            Attempt = 1,
+        };
+
+        var json = JsonSerializer.Serialize(completed);
+        var back = JsonSerializer.Deserialize<TrialCompleted>(json);
+
+        Assert.Contains("\"Infinity\"", json, StringComparison.Ordinal);
+        Assert.Equal(double.PositiveInfinity, back!.Loss);
+    }
 }

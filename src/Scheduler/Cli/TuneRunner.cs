@@ -56,7 +56,7 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
 
                 backend = await StartBackendAsync(settings, experiment, cancellationToken);
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or RedisConnectionException
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or RedisConnectionException or FormatException
                 or System.Data.Common.DbException or IOException or TimeoutException or MassTransit.ConfigurationException)
             {
                 await stderr.WriteLineAsync($"hq tune: cannot start: {ex.Message}");
@@ -228,6 +228,18 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
             await stderr.WriteLineAsync($"hq tune: {ex.Message}");
             return ExitCodes.BadInput;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync($"hq tune: interrupted; {trials.Counts.Total} trials are recorded (continue with --resume)");
+            return ExitCodes.ExperimentFailed;
+        }
+#pragma warning disable CA1031 // The experiment failed; the user gets its reason, not a stack trace. The store already holds every trial.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await stderr.WriteLineAsync($"hq tune: the experiment failed: {ex.GetType().Name}: {ex.Message}");
+            return ExitCodes.ExperimentFailed;
+        }
 
         foreach (var warning in trials.ParallelismWarnings)
         {
@@ -247,6 +259,13 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
         if (failure is not null)
         {
             await stderr.WriteLineAsync($"hq tune: {failure}");
+            // The reasons are in --json; in text mode say at least what made the trials fail.
+            foreach (var reason in trials.All.Where(trial => trial.Error is not null)
+                .GroupBy(trial => $"{trial.Error!.Type}: {trial.Error.Message}").OrderByDescending(group => group.Count()).Take(3))
+            {
+                await stderr.WriteLineAsync($"hq tune:   {reason.Count()} trial(s) failed with {reason.Key}");
+            }
+
             return ExitCodes.ExperimentFailed;
         }
 

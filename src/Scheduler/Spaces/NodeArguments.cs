@@ -36,6 +36,17 @@ internal static class NodeArguments
         {
             throw Error(kind, label, $"low ({Format(low)}) must be less than high ({Format(high)})");
         }
+
+        // Draws are low + u * (high - low): a range wider than a double would sample infinity.
+        if (!double.IsFinite(high - low))
+        {
+            throw Error(kind, label, $"the range high - low ({Format(high)} - {Format(low)}) overflows a double");
+        }
+
+        if (kind is DistributionKind.LogUniform or DistributionKind.QLogUniform && !double.IsFinite(Math.Exp(high)))
+        {
+            throw Error(kind, label, $"high ({Format(high)}) is in log space and exp(high) overflows a double; it must be at most 709.78");
+        }
     }
 
     public static void Positive(DistributionKind kind, string label, string name, double value)

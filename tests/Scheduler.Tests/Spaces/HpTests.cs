@@ -92,4 +92,20 @@ public sealed class HpTests
         Assert.True(parameter.IsInteger);
         Assert.True(parameter.IsBounded);
     }
+
+    [Fact]
+    public void Uniform_RangeWiderThanADouble_IsRejectedBeforeSampling()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Hp.Uniform("x", -1e308, 1e308));
+
+        Assert.Equal("uniform 'x': the range high - low (1E+308 - -1E+308) overflows a double", error.Message);
+    }
+
+    [Fact]
+    public void LogUniform_HighWhoseExpOverflows_IsRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Hp.LogUniform("lr", 700, 800));
+
+        Assert.StartsWith("loguniform 'lr': high (800) is in log space and exp(high) overflows", error.Message, StringComparison.Ordinal);
+    }
 }
