@@ -3,7 +3,7 @@ namespace HyperQueue.Scheduler.Algorithms;
 /// <summary>The search algorithms, like hyperopt's <c>rand.suggest</c>, <c>tpe.suggest</c> and <c>anneal.suggest</c>.</summary>
 public static class Algo
 {
-    private static readonly string[] Names = ["rand", "tpe", "tpe-hyperopt", "anneal"];
+    internal static IReadOnlyList<string> Names { get; } = ["rand", "tpe", "tpe-hyperopt", "anneal"];
 
     /// <summary>Random search: hyperopt's <c>rand.suggest</c>.</summary>
     public static ISearchAlgorithm Rand() => new RandomSearch();

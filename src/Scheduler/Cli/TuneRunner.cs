@@ -90,8 +90,15 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
         }
         catch (ArgumentException ex)
         {
-            // The space reader names paths from the space's own root; the spec puts that root at $.space.
-            throw new SpecException($"$.space: {ex.Message}", ex);
+            // The space reader names paths from the space's own root ("$.x1..."); the spec puts that root at $.space.
+            var message = ex.Message.StartsWith("$.", StringComparison.Ordinal) ? "$.space." + ex.Message[2..] : "$.space: " + ex.Message;
+            throw new SpecException($"{settings.SpecPath}: {message}", ex);
+        }
+
+        if (!Algo.Names.Contains(spec.Algorithm.Name.Trim().ToLowerInvariant()))
+        {
+            throw new SpecException(
+                $"{settings.SpecPath}: $.algo: algorithm '{spec.Algorithm.Name}' is unknown; valid names: {string.Join(", ", Algo.Names)}");
         }
 
         var algorithm = Algo.Parse(spec.Algorithm.Name);

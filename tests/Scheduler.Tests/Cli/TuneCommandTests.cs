@@ -117,8 +117,8 @@ public sealed class TuneCommandTests : IDisposable
     [Theory]
     [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 0}""", "$.maxEvals")]
     [InlineData("""{"name": "n", "objective": "nosuch", "space": {}, "maxEvals": 3}""", "$.objective: 'nosuch' is not a built-in objective")]
-    [InlineData("""{"name": "n", "objective": "branin", "space": {"x": {"$hp": "uniform", "low": 1, "high": 0}}, "maxEvals": 3}""", "$.space: $.x: uniform 'x': low (1) must be less than high (0)")]
-    [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 3, "algo": "bayes"}""", "algorithm 'bayes' is unknown")]
+    [InlineData("""{"name": "n", "objective": "branin", "space": {"x": {"$hp": "uniform", "low": 1, "high": 0}}, "maxEvals": 3}""", "$.space.x: uniform 'x': low (1) must be less than high (0)")]
+    [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 3, "algo": "bayes"}""", "$.algo: algorithm 'bayes' is unknown; valid names: ")]
     [InlineData("""{"name": "n", "objective": {"command": []}, "space": {}, "maxEvals": 3}""", "$.objective.command")]
     [InlineData("""{"name": "n", "objective": "branin", "space": {"x": {"$hp": "choice", "options": [1, 2]}}, "maxEvals": 3, "pointsToEvaluate": [{"x": 5}]}""", "$.pointsToEvaluate[0]")]
     public void Tune_BadSpec_ExitsTwoNamingThePathAndStoresNothing(string specJson, string expected)
