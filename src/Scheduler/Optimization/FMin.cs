@@ -1,6 +1,8 @@
 using HyperQueue.Contracts;
 using HyperQueue.Scheduler.Algorithms;
+using HyperQueue.Scheduler.Autolog;
 using HyperQueue.Scheduler.Spaces;
+using HyperQueue.Tracking.Client;
 using HyperQueue.Worker.Objectives;
 
 namespace HyperQueue.Scheduler.Optimization;
@@ -27,6 +29,8 @@ public static partial class FMin
     /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
     /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
     /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
+    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
+    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
     /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static Task<FMinResult> MinimizeAsync(
@@ -45,13 +49,15 @@ public static partial class FMin
         bool showProgress = true,
         bool catchEvalExceptions = true,
         TimeProvider? timeProvider = null,
+        TrackingClient? tracking = null,
+        string? experimentName = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fn);
         return RunAsync(
             (context, _) => Task.FromResult(ObjectiveResult.Ok(fn(context.Parameters))),
             space, algo, maxEvals, maxQueueLen, trials, timeout, lossThreshold, earlyStop, seed,
-            pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, cancellationToken);
+            pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, tracking, experimentName, cancellationToken);
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with a synchronous objective returning the loss, blocking until it returns.</summary>
@@ -70,6 +76,8 @@ public static partial class FMin
     /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
     /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
     /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
+    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
+    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
     /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static FMinResult Minimize(
@@ -88,13 +96,15 @@ public static partial class FMin
         bool showProgress = true,
         bool catchEvalExceptions = true,
         TimeProvider? timeProvider = null,
+        TrackingClient? tracking = null,
+        string? experimentName = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fn);
         return Task.Run(
             () => MinimizeAsync(
                 fn, space, algo, maxEvals, maxQueueLen, trials, timeout, lossThreshold, earlyStop, seed,
-                pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, cancellationToken),
+                pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, tracking, experimentName, cancellationToken),
             CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -114,6 +124,8 @@ public static partial class FMin
     /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
     /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
     /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
+    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
+    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
     /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static Task<FMinResult> MinimizeAsync(
@@ -132,13 +144,15 @@ public static partial class FMin
         bool showProgress = true,
         bool catchEvalExceptions = true,
         TimeProvider? timeProvider = null,
+        TrackingClient? tracking = null,
+        string? experimentName = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fn);
         return RunAsync(
             (context, _) => Task.FromResult(fn(context.Parameters)),
             space, algo, maxEvals, maxQueueLen, trials, timeout, lossThreshold, earlyStop, seed,
-            pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, cancellationToken);
+            pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, tracking, experimentName, cancellationToken);
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with a synchronous objective returning hyperopt's result dictionary, blocking until it returns.</summary>
@@ -157,6 +171,8 @@ public static partial class FMin
     /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
     /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
     /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
+    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
+    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
     /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static FMinResult Minimize(
@@ -175,13 +191,15 @@ public static partial class FMin
         bool showProgress = true,
         bool catchEvalExceptions = true,
         TimeProvider? timeProvider = null,
+        TrackingClient? tracking = null,
+        string? experimentName = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fn);
         return Task.Run(
             () => MinimizeAsync(
                 fn, space, algo, maxEvals, maxQueueLen, trials, timeout, lossThreshold, earlyStop, seed,
-                pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, cancellationToken),
+                pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, tracking, experimentName, cancellationToken),
             CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -201,6 +219,8 @@ public static partial class FMin
     /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
     /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
     /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
+    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
+    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
     /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static Task<FMinResult> MinimizeAsync(
@@ -219,13 +239,15 @@ public static partial class FMin
         bool showProgress = true,
         bool catchEvalExceptions = true,
         TimeProvider? timeProvider = null,
+        TrackingClient? tracking = null,
+        string? experimentName = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fn);
         return RunAsync(
             (context, token) => fn(context.Parameters, token),
             space, algo, maxEvals, maxQueueLen, trials, timeout, lossThreshold, earlyStop, seed,
-            pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, cancellationToken);
+            pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, tracking, experimentName, cancellationToken);
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with an asynchronous objective that honours its cancellation token, blocking until it returns.</summary>
@@ -244,6 +266,8 @@ public static partial class FMin
     /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
     /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
     /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
+    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
+    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
     /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static FMinResult Minimize(
@@ -262,13 +286,15 @@ public static partial class FMin
         bool showProgress = true,
         bool catchEvalExceptions = true,
         TimeProvider? timeProvider = null,
+        TrackingClient? tracking = null,
+        string? experimentName = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fn);
         return Task.Run(
             () => MinimizeAsync(
                 fn, space, algo, maxEvals, maxQueueLen, trials, timeout, lossThreshold, earlyStop, seed,
-                pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, cancellationToken),
+                pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, tracking, experimentName, cancellationToken),
             CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -288,6 +314,8 @@ public static partial class FMin
     /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
     /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
     /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
+    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
+    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
     /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static Task<FMinResult> MinimizeAsync(
@@ -306,13 +334,15 @@ public static partial class FMin
         bool showProgress = true,
         bool catchEvalExceptions = true,
         TimeProvider? timeProvider = null,
+        TrackingClient? tracking = null,
+        string? experimentName = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fn);
         return RunAsync(
             (context, token) => fn.EvaluateAsync(context, token),
             space, algo, maxEvals, maxQueueLen, trials, timeout, lossThreshold, earlyStop, seed,
-            pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, cancellationToken);
+            pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, tracking, experimentName, cancellationToken);
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with an objective also served by workers, blocking until it returns.</summary>
@@ -331,6 +361,8 @@ public static partial class FMin
     /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
     /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
     /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
+    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
+    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
     /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static FMinResult Minimize(
@@ -349,13 +381,15 @@ public static partial class FMin
         bool showProgress = true,
         bool catchEvalExceptions = true,
         TimeProvider? timeProvider = null,
+        TrackingClient? tracking = null,
+        string? experimentName = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fn);
         return Task.Run(
             () => MinimizeAsync(
                 fn, space, algo, maxEvals, maxQueueLen, trials, timeout, lossThreshold, earlyStop, seed,
-                pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, cancellationToken),
+                pointsToEvaluate, returnArgmin, showProgress, catchEvalExceptions, timeProvider, tracking, experimentName, cancellationToken),
             CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -375,6 +409,8 @@ public static partial class FMin
         bool showProgress,
         bool catchEvalExceptions,
         TimeProvider? timeProvider,
+        TrackingClient? tracking,
+        string? experimentName,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(space);
@@ -395,7 +431,10 @@ public static partial class FMin
             ReturnArgmin = returnArgmin,
             CatchEvalExceptions = catchEvalExceptions,
             TimeProvider = clock,
-            Observers = showProgress ? [ProgressReporter.ForConsole(clock)] : [],
+            Observers = [
+                .. tracking is null ? [] : new IOptimizationObserver[] { new AutologObserver(tracking, experimentName ?? "Default") },
+                .. showProgress ? [ProgressReporter.ForConsole(clock)] : Array.Empty<IOptimizationObserver>(),
+            ],
         };
         return OptimizationLoop.RunAsync(request, cancellationToken);
     }
