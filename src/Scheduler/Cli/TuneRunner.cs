@@ -202,12 +202,8 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
             observers.Add(ProgressReporter.ForConsole(backend.Time));
         }
 
-        var request = new OptimizationRequest
+        var request = trials.CreateRequest(experiment.Space, experiment.Algorithm, observers) with
         {
-            Objective = (_, _) => throw new InvalidOperationException("QueueTrials runs the objective on workers"),
-            Space = experiment.Space,
-            Algorithm = experiment.Algorithm,
-            Trials = trials,
             MaxEvals = spec.MaxEvals,
             MaxQueueLen = spec.MaxQueueLen,
             Timeout = spec.Timeout,
@@ -215,8 +211,6 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
             EarlyStop = spec.NoProgress is { } noProgress ? EarlyStop.NoProgressLoss(noProgress.Trials, noProgress.Percent) : null,
             Seed = spec.Seed,
             PointsToEvaluate = spec.PointsToEvaluate,
-            TimeProvider = backend.Time,
-            Observers = observers,
         };
 
         FMinResult? result = null;

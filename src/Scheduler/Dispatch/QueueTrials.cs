@@ -1,6 +1,8 @@
 using System.Globalization;
+using HyperQueue.Scheduler.Algorithms;
 using HyperQueue.Scheduler.Hosting;
 using HyperQueue.Scheduler.Optimization;
+using HyperQueue.Scheduler.Spaces;
 using Microsoft.Extensions.Logging;
 
 namespace HyperQueue.Scheduler.Dispatch;
@@ -133,6 +135,20 @@ public sealed partial class QueueTrials : Trials
             await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The fmin request over this store: objectives run on workers, so the loop's in-process objective is never
+    /// called, and the clock is the backend's (the one the leases use). Callers add the budget with <c>with</c>.
+    /// </summary>
+    internal OptimizationRequest CreateRequest(SearchSpace space, ISearchAlgorithm algorithm, IReadOnlyList<IOptimizationObserver> observers) => new()
+    {
+        Objective = (_, _) => throw new InvalidOperationException("QueueTrials runs the objective on workers"),
+        Space = space,
+        Algorithm = algorithm,
+        Trials = this,
+        TimeProvider = Time,
+        Observers = observers,
+    };
 
     internal override ITrialRunner CreateRunner(TrialRunnerContext context)
     {

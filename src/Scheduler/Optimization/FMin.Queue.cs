@@ -62,12 +62,8 @@ public static partial class FMin
         }
 
         return OptimizationLoop.RunAsync(
-            new OptimizationRequest
+            trials.CreateRequest(space, algo ?? Algo.Tpe(), observers) with
             {
-                Objective = (_, _) => throw new InvalidOperationException("QueueTrials runs the objective on workers"),
-                Space = space,
-                Algorithm = algo ?? Algo.Tpe(),
-                Trials = trials,
                 MaxEvals = maxEvals,
                 MaxQueueLen = maxQueueLen,
                 Timeout = timeout,
@@ -76,8 +72,6 @@ public static partial class FMin
                 Seed = seed,
                 PointsToEvaluate = pointsToEvaluate ?? [],
                 ReturnArgmin = returnArgmin,
-                TimeProvider = trials.Time,
-                Observers = observers,
             },
             cancellationToken);
     }
