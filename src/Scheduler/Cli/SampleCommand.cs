@@ -28,6 +28,13 @@ internal static class SampleCommand
             return ExitCodes.BadInput;
         }
 
+        if (seed < 0)
+        {
+            // Random folds a negative seed onto its absolute value, so -1 would silently repeat 1's draws.
+            stderr.WriteLine($"hq: --seed must be 0 or more, got {seed}");
+            return ExitCodes.BadInput;
+        }
+
         SearchSpace space;
         try
         {

@@ -53,6 +53,18 @@ public sealed class SampleCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_NegativeSeed_ExitsTwoNamingTheFlagAndTheRule()
+    {
+        var bare = Write("space.json", Space);
+
+        var (code, stdout, stderr) = Run(bare, "--count", "3", "--seed", "-1");
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal("hq: --seed must be 0 or more, got -1", stderr.Trim());
+    }
+
+    [Fact]
     public void Run_NoSeed_PrintsTheSeedItUsed()
     {
         var bare = Write("space.json", Space);
