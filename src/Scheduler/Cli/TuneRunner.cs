@@ -138,6 +138,12 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
             throw new SpecException("--redis: is required with --broker (host:port of the Redis server the workers use)");
         }
 
+        if (settings.Broker is null && !string.IsNullOrWhiteSpace(settings.Redis))
+        {
+            // Without a broker the run is embedded and keeps its slots in memory: a Redis given alone would be ignored.
+            throw new SpecException($"--redis: '{settings.Redis}' only applies with --broker; without --broker the experiment runs embedded, in memory");
+        }
+
         return new PreparedExperiment(spec, space, algorithm, command);
     }
 

@@ -144,6 +144,18 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("--redis: is required with --broker", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Tune_RedisWithoutBroker_ExitsTwoRatherThanIgnoringIt()
+    {
+        var spec = Write("s.json", """{"name": "n", "objective": "branin", "space": {}, "maxEvals": 3}""");
+
+        var (code, stdout, stderr) = Run("tune", spec, "--redis", "127.0.0.1:6379");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("--redis: '127.0.0.1:6379' only applies with --broker", stderr, StringComparison.Ordinal);
+    }
+
     private string Write(string name, string content)
     {
         var path = Path.Combine(_directory, name);
