@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>Bad input: a spec, an argument, or a service that cannot be reached.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Interrupted (Ctrl-C or SIGTERM) before fmin ended: 128 + SIGINT, as shells report it.</summary>
+    public const int Interrupted = 130;
 }

@@ -238,7 +238,7 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await stderr.WriteLineAsync($"hq tune: interrupted; {trials.Counts.Total} trials are recorded (continue with --resume)");
-            return ExitCodes.ExperimentFailed;
+            return ExitCodes.Interrupted;
         }
 #pragma warning disable CA1031 // The experiment failed; the user gets its reason, not a stack trace. The store already holds every trial.
         catch (Exception ex)

@@ -156,6 +156,24 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("--redis: '127.0.0.1:6379' only applies with --broker", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAsync_InterruptedWhileTrialsRun_ExitsOneThirtyAndKeepsTheFinishedTrials()
+    {
+        var spec = Write("s.json", """
+            {"name": "interrupted", "objective": "sleep", "maxEvals": 1000, "parallelism": 1,
+             "space": {"seconds": 0.05, "loss": {"$hp": "uniform", "low": 0, "high": 1}}}
+            """);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        var code = await new TuneRunner(stdout, stderr).RunAsync(
+            new TuneSettings { SpecPath = spec, Tracking = TrackingUri, NoProgress = true }, interrupt.Token);
+
+        Assert.Equal(130, code);
+        Assert.Matches("^hq tune: interrupted; [0-9]+ trials are recorded \\(continue with --resume\\)$", stderr.ToString().Trim());
+    }
+
     private string Write(string name, string content)
     {
         var path = Path.Combine(_directory, name);
