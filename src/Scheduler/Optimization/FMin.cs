@@ -61,24 +61,7 @@ public static partial class FMin
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with a synchronous objective returning the loss, blocking until it returns.</summary>
-    /// <param name="fn">The objective (hyperopt's <c>fn</c>).</param>
-    /// <param name="space">The search space (hyperopt's <c>space</c>).</param>
-    /// <param name="algo">The search algorithm (hyperopt's <c>algo</c>); TPE when null, as in hyperopt.</param>
-    /// <param name="maxEvals">Hyperopt's <c>max_evals</c>: the number of trials the store may hold, failures and earlier calls included; null for no limit.</param>
-    /// <param name="maxQueueLen">Hyperopt's <c>max_queue_len</c>: points suggested and evaluated at once (1 = one after another).</param>
-    /// <param name="trials">Hyperopt's <c>trials</c>: the store to add to (resume); a new <see cref="Trials"/> when null.</param>
-    /// <param name="timeout">Hyperopt's <c>timeout</c>: no trial starts after it, running ones are cancelled.</param>
-    /// <param name="lossThreshold">Hyperopt's <c>loss_threshold</c>: stop once the best loss is at or below it.</param>
-    /// <param name="earlyStop">Hyperopt's <c>early_stop_fn</c>, e.g. <see cref="EarlyStop.NoProgressLoss"/>.</param>
-    /// <param name="seed">Hyperopt's <c>rstate</c>: same seed, same trials; the store's seed when null, else a random one.</param>
-    /// <param name="pointsToEvaluate">Hyperopt's <c>points_to_evaluate</c>: raw points (choice = option index) run first, as given.</param>
-    /// <param name="returnArgmin">Hyperopt's <c>return_argmin</c>: false leaves <see cref="FMinResult.Argmin"/> and <see cref="FMinResult.BestParameters"/> null.</param>
-    /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
-    /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
-    /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
-    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
-    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
-    /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
+    /// <inheritdoc cref="MinimizeAsync(Func{TrialParameters, double}, SearchSpace, ISearchAlgorithm, int?, int, Trials, TimeSpan?, double?, EarlyStopFunction, long?, IReadOnlyList{IReadOnlyDictionary{string, double?}}, bool, bool, bool, TimeProvider, TrackingClient, string, CancellationToken)" path="/param"/>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static FMinResult Minimize(
         Func<TrialParameters, double> fn,
@@ -109,24 +92,7 @@ public static partial class FMin
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with a synchronous objective returning hyperopt's result dictionary.</summary>
-    /// <param name="fn">The objective (hyperopt's <c>fn</c>).</param>
-    /// <param name="space">The search space (hyperopt's <c>space</c>).</param>
-    /// <param name="algo">The search algorithm (hyperopt's <c>algo</c>); TPE when null, as in hyperopt.</param>
-    /// <param name="maxEvals">Hyperopt's <c>max_evals</c>: the number of trials the store may hold, failures and earlier calls included; null for no limit.</param>
-    /// <param name="maxQueueLen">Hyperopt's <c>max_queue_len</c>: points suggested and evaluated at once (1 = one after another).</param>
-    /// <param name="trials">Hyperopt's <c>trials</c>: the store to add to (resume); a new <see cref="Trials"/> when null.</param>
-    /// <param name="timeout">Hyperopt's <c>timeout</c>: no trial starts after it, running ones are cancelled.</param>
-    /// <param name="lossThreshold">Hyperopt's <c>loss_threshold</c>: stop once the best loss is at or below it.</param>
-    /// <param name="earlyStop">Hyperopt's <c>early_stop_fn</c>, e.g. <see cref="EarlyStop.NoProgressLoss"/>.</param>
-    /// <param name="seed">Hyperopt's <c>rstate</c>: same seed, same trials; the store's seed when null, else a random one.</param>
-    /// <param name="pointsToEvaluate">Hyperopt's <c>points_to_evaluate</c>: raw points (choice = option index) run first, as given.</param>
-    /// <param name="returnArgmin">Hyperopt's <c>return_argmin</c>: false leaves <see cref="FMinResult.Argmin"/> and <see cref="FMinResult.BestParameters"/> null.</param>
-    /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
-    /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
-    /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
-    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
-    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
-    /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
+    /// <inheritdoc cref="MinimizeAsync(Func{TrialParameters, double}, SearchSpace, ISearchAlgorithm, int?, int, Trials, TimeSpan?, double?, EarlyStopFunction, long?, IReadOnlyList{IReadOnlyDictionary{string, double?}}, bool, bool, bool, TimeProvider, TrackingClient, string, CancellationToken)" path="/param"/>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static Task<FMinResult> MinimizeAsync(
         Func<TrialParameters, ObjectiveResult> fn,
@@ -156,24 +122,7 @@ public static partial class FMin
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with a synchronous objective returning hyperopt's result dictionary, blocking until it returns.</summary>
-    /// <param name="fn">The objective (hyperopt's <c>fn</c>).</param>
-    /// <param name="space">The search space (hyperopt's <c>space</c>).</param>
-    /// <param name="algo">The search algorithm (hyperopt's <c>algo</c>); TPE when null, as in hyperopt.</param>
-    /// <param name="maxEvals">Hyperopt's <c>max_evals</c>: the number of trials the store may hold, failures and earlier calls included; null for no limit.</param>
-    /// <param name="maxQueueLen">Hyperopt's <c>max_queue_len</c>: points suggested and evaluated at once (1 = one after another).</param>
-    /// <param name="trials">Hyperopt's <c>trials</c>: the store to add to (resume); a new <see cref="Trials"/> when null.</param>
-    /// <param name="timeout">Hyperopt's <c>timeout</c>: no trial starts after it, running ones are cancelled.</param>
-    /// <param name="lossThreshold">Hyperopt's <c>loss_threshold</c>: stop once the best loss is at or below it.</param>
-    /// <param name="earlyStop">Hyperopt's <c>early_stop_fn</c>, e.g. <see cref="EarlyStop.NoProgressLoss"/>.</param>
-    /// <param name="seed">Hyperopt's <c>rstate</c>: same seed, same trials; the store's seed when null, else a random one.</param>
-    /// <param name="pointsToEvaluate">Hyperopt's <c>points_to_evaluate</c>: raw points (choice = option index) run first, as given.</param>
-    /// <param name="returnArgmin">Hyperopt's <c>return_argmin</c>: false leaves <see cref="FMinResult.Argmin"/> and <see cref="FMinResult.BestParameters"/> null.</param>
-    /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
-    /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
-    /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
-    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
-    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
-    /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
+    /// <inheritdoc cref="MinimizeAsync(Func{TrialParameters, double}, SearchSpace, ISearchAlgorithm, int?, int, Trials, TimeSpan?, double?, EarlyStopFunction, long?, IReadOnlyList{IReadOnlyDictionary{string, double?}}, bool, bool, bool, TimeProvider, TrackingClient, string, CancellationToken)" path="/param"/>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static FMinResult Minimize(
         Func<TrialParameters, ObjectiveResult> fn,
@@ -204,24 +153,7 @@ public static partial class FMin
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with an asynchronous objective that honours its cancellation token.</summary>
-    /// <param name="fn">The objective (hyperopt's <c>fn</c>).</param>
-    /// <param name="space">The search space (hyperopt's <c>space</c>).</param>
-    /// <param name="algo">The search algorithm (hyperopt's <c>algo</c>); TPE when null, as in hyperopt.</param>
-    /// <param name="maxEvals">Hyperopt's <c>max_evals</c>: the number of trials the store may hold, failures and earlier calls included; null for no limit.</param>
-    /// <param name="maxQueueLen">Hyperopt's <c>max_queue_len</c>: points suggested and evaluated at once (1 = one after another).</param>
-    /// <param name="trials">Hyperopt's <c>trials</c>: the store to add to (resume); a new <see cref="Trials"/> when null.</param>
-    /// <param name="timeout">Hyperopt's <c>timeout</c>: no trial starts after it, running ones are cancelled.</param>
-    /// <param name="lossThreshold">Hyperopt's <c>loss_threshold</c>: stop once the best loss is at or below it.</param>
-    /// <param name="earlyStop">Hyperopt's <c>early_stop_fn</c>, e.g. <see cref="EarlyStop.NoProgressLoss"/>.</param>
-    /// <param name="seed">Hyperopt's <c>rstate</c>: same seed, same trials; the store's seed when null, else a random one.</param>
-    /// <param name="pointsToEvaluate">Hyperopt's <c>points_to_evaluate</c>: raw points (choice = option index) run first, as given.</param>
-    /// <param name="returnArgmin">Hyperopt's <c>return_argmin</c>: false leaves <see cref="FMinResult.Argmin"/> and <see cref="FMinResult.BestParameters"/> null.</param>
-    /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
-    /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
-    /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
-    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
-    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
-    /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
+    /// <inheritdoc cref="MinimizeAsync(Func{TrialParameters, double}, SearchSpace, ISearchAlgorithm, int?, int, Trials, TimeSpan?, double?, EarlyStopFunction, long?, IReadOnlyList{IReadOnlyDictionary{string, double?}}, bool, bool, bool, TimeProvider, TrackingClient, string, CancellationToken)" path="/param"/>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static Task<FMinResult> MinimizeAsync(
         Func<TrialParameters, CancellationToken, Task<ObjectiveResult>> fn,
@@ -251,24 +183,7 @@ public static partial class FMin
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with an asynchronous objective that honours its cancellation token, blocking until it returns.</summary>
-    /// <param name="fn">The objective (hyperopt's <c>fn</c>).</param>
-    /// <param name="space">The search space (hyperopt's <c>space</c>).</param>
-    /// <param name="algo">The search algorithm (hyperopt's <c>algo</c>); TPE when null, as in hyperopt.</param>
-    /// <param name="maxEvals">Hyperopt's <c>max_evals</c>: the number of trials the store may hold, failures and earlier calls included; null for no limit.</param>
-    /// <param name="maxQueueLen">Hyperopt's <c>max_queue_len</c>: points suggested and evaluated at once (1 = one after another).</param>
-    /// <param name="trials">Hyperopt's <c>trials</c>: the store to add to (resume); a new <see cref="Trials"/> when null.</param>
-    /// <param name="timeout">Hyperopt's <c>timeout</c>: no trial starts after it, running ones are cancelled.</param>
-    /// <param name="lossThreshold">Hyperopt's <c>loss_threshold</c>: stop once the best loss is at or below it.</param>
-    /// <param name="earlyStop">Hyperopt's <c>early_stop_fn</c>, e.g. <see cref="EarlyStop.NoProgressLoss"/>.</param>
-    /// <param name="seed">Hyperopt's <c>rstate</c>: same seed, same trials; the store's seed when null, else a random one.</param>
-    /// <param name="pointsToEvaluate">Hyperopt's <c>points_to_evaluate</c>: raw points (choice = option index) run first, as given.</param>
-    /// <param name="returnArgmin">Hyperopt's <c>return_argmin</c>: false leaves <see cref="FMinResult.Argmin"/> and <see cref="FMinResult.BestParameters"/> null.</param>
-    /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
-    /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
-    /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
-    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
-    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
-    /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
+    /// <inheritdoc cref="MinimizeAsync(Func{TrialParameters, double}, SearchSpace, ISearchAlgorithm, int?, int, Trials, TimeSpan?, double?, EarlyStopFunction, long?, IReadOnlyList{IReadOnlyDictionary{string, double?}}, bool, bool, bool, TimeProvider, TrackingClient, string, CancellationToken)" path="/param"/>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static FMinResult Minimize(
         Func<TrialParameters, CancellationToken, Task<ObjectiveResult>> fn,
@@ -299,24 +214,7 @@ public static partial class FMin
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with an objective also served by workers.</summary>
-    /// <param name="fn">The objective (hyperopt's <c>fn</c>).</param>
-    /// <param name="space">The search space (hyperopt's <c>space</c>).</param>
-    /// <param name="algo">The search algorithm (hyperopt's <c>algo</c>); TPE when null, as in hyperopt.</param>
-    /// <param name="maxEvals">Hyperopt's <c>max_evals</c>: the number of trials the store may hold, failures and earlier calls included; null for no limit.</param>
-    /// <param name="maxQueueLen">Hyperopt's <c>max_queue_len</c>: points suggested and evaluated at once (1 = one after another).</param>
-    /// <param name="trials">Hyperopt's <c>trials</c>: the store to add to (resume); a new <see cref="Trials"/> when null.</param>
-    /// <param name="timeout">Hyperopt's <c>timeout</c>: no trial starts after it, running ones are cancelled.</param>
-    /// <param name="lossThreshold">Hyperopt's <c>loss_threshold</c>: stop once the best loss is at or below it.</param>
-    /// <param name="earlyStop">Hyperopt's <c>early_stop_fn</c>, e.g. <see cref="EarlyStop.NoProgressLoss"/>.</param>
-    /// <param name="seed">Hyperopt's <c>rstate</c>: same seed, same trials; the store's seed when null, else a random one.</param>
-    /// <param name="pointsToEvaluate">Hyperopt's <c>points_to_evaluate</c>: raw points (choice = option index) run first, as given.</param>
-    /// <param name="returnArgmin">Hyperopt's <c>return_argmin</c>: false leaves <see cref="FMinResult.Argmin"/> and <see cref="FMinResult.BestParameters"/> null.</param>
-    /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
-    /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
-    /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
-    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
-    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
-    /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
+    /// <inheritdoc cref="MinimizeAsync(Func{TrialParameters, double}, SearchSpace, ISearchAlgorithm, int?, int, Trials, TimeSpan?, double?, EarlyStopFunction, long?, IReadOnlyList{IReadOnlyDictionary{string, double?}}, bool, bool, bool, TimeProvider, TrackingClient, string, CancellationToken)" path="/param"/>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static Task<FMinResult> MinimizeAsync(
         IObjective fn,
@@ -346,24 +244,7 @@ public static partial class FMin
     }
 
     /// <summary>Hyperopt's <c>fmin</c> with an objective also served by workers, blocking until it returns.</summary>
-    /// <param name="fn">The objective (hyperopt's <c>fn</c>).</param>
-    /// <param name="space">The search space (hyperopt's <c>space</c>).</param>
-    /// <param name="algo">The search algorithm (hyperopt's <c>algo</c>); TPE when null, as in hyperopt.</param>
-    /// <param name="maxEvals">Hyperopt's <c>max_evals</c>: the number of trials the store may hold, failures and earlier calls included; null for no limit.</param>
-    /// <param name="maxQueueLen">Hyperopt's <c>max_queue_len</c>: points suggested and evaluated at once (1 = one after another).</param>
-    /// <param name="trials">Hyperopt's <c>trials</c>: the store to add to (resume); a new <see cref="Trials"/> when null.</param>
-    /// <param name="timeout">Hyperopt's <c>timeout</c>: no trial starts after it, running ones are cancelled.</param>
-    /// <param name="lossThreshold">Hyperopt's <c>loss_threshold</c>: stop once the best loss is at or below it.</param>
-    /// <param name="earlyStop">Hyperopt's <c>early_stop_fn</c>, e.g. <see cref="EarlyStop.NoProgressLoss"/>.</param>
-    /// <param name="seed">Hyperopt's <c>rstate</c>: same seed, same trials; the store's seed when null, else a random one.</param>
-    /// <param name="pointsToEvaluate">Hyperopt's <c>points_to_evaluate</c>: raw points (choice = option index) run first, as given.</param>
-    /// <param name="returnArgmin">Hyperopt's <c>return_argmin</c>: false leaves <see cref="FMinResult.Argmin"/> and <see cref="FMinResult.BestParameters"/> null.</param>
-    /// <param name="showProgress">Hyperopt's <c>show_progressbar</c>: the bar on an interactive stderr and the summary line.</param>
-    /// <param name="catchEvalExceptions">Hyperopt's <c>catch_eval_exceptions</c>: true (the default here, as on workers) records an objective's exception as a failed trial and goes on; false records it and rethrows it.</param>
-    /// <param name="timeProvider">The clock for the timeout and trial times; the system clock when null.</param>
-    /// <param name="tracking">Records the call as MLflow-style runs: into the client's active run if there is one (left open), else a new parent run; a child run per trial. Nothing is recorded when null.</param>
-    /// <param name="experimentName">The tracking experiment of a new parent run; "Default" when null.</param>
-    /// <param name="cancellationToken">Cancels fmin: running trials are recorded as cancelled, then it throws.</param>
+    /// <inheritdoc cref="MinimizeAsync(Func{TrialParameters, double}, SearchSpace, ISearchAlgorithm, int?, int, Trials, TimeSpan?, double?, EarlyStopFunction, long?, IReadOnlyList{IReadOnlyDictionary{string, double?}}, bool, bool, bool, TimeProvider, TrackingClient, string, CancellationToken)" path="/param"/>
     /// <exception cref="AllTrialsFailedException">No trial finished with status ok.</exception>
     public static FMinResult Minimize(
         IObjective fn,
