@@ -13,10 +13,11 @@ internal static class SampleCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var spec = new Argument<FileInfo>("SPEC") { Description = "An experiment spec file (its \"space\" member) or a bare space file" };
-        var count = new Option<int>("--count") { Description = "How many samples to print", Required = true };
-        var seed = new Option<int?>("--seed") { Description = "Seed of the prior draws (default: a random one, printed on stderr)" };
+        var count = NumberOptions.Whole<int>("--count", "How many samples to print");
+        count.Required = true;
+        var seed = NumberOptions.Whole<int>("--seed", "Seed of the prior draws (default: a random one, printed on stderr)");
         var command = new Command("sample", "Print draws from a search space's prior, one JSON object per line") { spec, count, seed };
-        command.SetAction(parsed => Execute(parsed.GetRequiredValue(spec).FullName, parsed.GetValue(count), parsed.GetValue(seed), stdout, stderr));
+        command.SetAction(parsed => Execute(parsed.GetRequiredValue(spec).FullName, parsed.GetValue(count) ?? 0, parsed.GetValue(seed), stdout, stderr));
         return command;
     }
 

@@ -14,10 +14,10 @@ internal static class TuneCommand
         var broker = new Option<string?>("--broker") { Description = "RabbitMQ broker amqp://user:pass@host:port/vhost (default: embedded)" };
         var redis = new Option<string?>("--redis") { Description = "Redis host:port (required with --broker)" };
         var tracking = new Option<string?>("--tracking") { Description = "Tracking URI: sqlite:PATH, postgres://user:pass@host:port/db or Host=... (default: sqlite:hyperqueue.db)" };
-        var maxEvals = new Option<int?>("--max-evals") { Description = "Overrides maxEvals" };
-        var parallelism = new Option<int?>("--parallelism") { Description = "Overrides parallelism (at most 128)" };
-        var timeout = new Option<double?>("--timeout") { Description = "Overrides timeoutSeconds" };
-        var seed = new Option<long?>("--seed") { Description = "Overrides seed" };
+        var maxEvals = NumberOptions.Whole<int>("--max-evals", "Overrides maxEvals");
+        var parallelism = NumberOptions.Whole<int>("--parallelism", "Overrides parallelism (at most 128)");
+        var timeout = NumberOptions.Real("--timeout", "Overrides timeoutSeconds");
+        var seed = NumberOptions.Whole<long>("--seed", "Overrides seed");
         var algo = new Option<string?>("--algo") { Description = "Overrides algo: tpe, tpe-hyperopt, rand, anneal" };
         var resume = new Option<bool>("--resume") { Description = "Continue the experiment of the same name from the tracking store" };
         var json = new Option<bool>("--json") { Description = "Print one JSON document with the result and every trial on stdout" };

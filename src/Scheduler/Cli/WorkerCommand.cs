@@ -18,7 +18,7 @@ internal static class WorkerCommand
         var redis = new Option<string>("--redis") { Description = "Redis: host:port", Required = true };
         var tracking = new Option<string?>("--tracking") { Description = "Tracking URI objectives log into (sqlite:PATH, postgres://..., Host=...)" };
         var objectives = new Option<FileInfo?>("--objectives") { Description = "JSON file: objective name -> {\"command\": [argv...], ...}" };
-        var slots = new Option<int?>("--slots") { Description = "Trials run at once (default: processor count)" };
+        var slots = NumberOptions.Whole<int>("--slots", "Trials run at once (default: processor count)");
         var command = new Command("worker", "Serve objectives to schedulers through RabbitMQ and Redis")
         {
             broker, redis, tracking, objectives, slots,
