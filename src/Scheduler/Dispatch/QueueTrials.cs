@@ -31,11 +31,21 @@ public sealed partial class QueueTrials : Trials
     {
     }
 
-    /// <summary>Continues an experiment: same trials id (Redis keys, results queue) and seed, earlier records restored.</summary>
+    /// <summary>
+    /// Continues an experiment: same trials id (Redis keys, results queue) and seed, earlier records restored. The
+    /// next fmin takes over the trials still running in <paramref name="records"/> instead of cancelling them.
+    /// </summary>
     internal static QueueTrials Resume(
-        QueueBackend backend, string objective, int? parallelism, TimeSpan? trialTimeout, Guid trialsId, long? seed, IEnumerable<TrialRecord> records)
+        QueueBackend backend,
+        string objective,
+        int? parallelism,
+        TimeSpan? trialTimeout,
+        Guid trialsId,
+        long? seed,
+        IEnumerable<TrialRecord> records,
+        QueueTrialsOptions? options = null)
     {
-        var trials = new QueueTrials(backend, objective, parallelism, trialTimeout, options: null, trialsId, seed);
+        var trials = new QueueTrials(backend, objective, parallelism, trialTimeout, options, trialsId, seed);
         trials.Restore(records);
         return trials;
     }
@@ -105,7 +115,7 @@ public sealed partial class QueueTrials : Trials
 
         ParallelismWarnings = decision.Warnings;
         _settings = new DispatchSettings(
-            ExperimentId, Objective, decision.Effective, deadline, _options.Lease, _options.MaxAttempts,
+            ExperimentId, Objective, decision.Effective, deadline, _options.QueueTimeout, _options.MaxAttempts,
             _options.ReapInterval, _options.ResultsQueueExpiry);
     }
 
