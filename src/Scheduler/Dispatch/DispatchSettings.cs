@@ -14,6 +14,7 @@ namespace HyperQueue.Scheduler.Dispatch;
 /// <param name="MaxAttempts">Sends of one trial whose lease expired (queue timeout, or a started trial's worker stopped heartbeating) before it is failed (objective exceptions are never retried).</param>
 /// <param name="ReapInterval">How often expired leases are looked for.</param>
 /// <param name="ResultsQueueExpiry">How long an unused results queue outlives its scheduler (so a restart loses nothing).</param>
+/// <param name="ResumeGrace">How long a trial taken over by a resumed scheduler has to show it is alive before it is sent again.</param>
 internal sealed record DispatchSettings(
     Guid ExperimentId,
     string Objective,
@@ -22,7 +23,8 @@ internal sealed record DispatchSettings(
     TimeSpan QueueTimeout,
     int MaxAttempts,
     TimeSpan ReapInterval,
-    TimeSpan ResultsQueueExpiry)
+    TimeSpan ResultsQueueExpiry,
+    TimeSpan ResumeGrace)
 {
     public string EvaluateQueue => QueueNames.Evaluate(Objective);
 

@@ -116,7 +116,7 @@ public sealed partial class QueueTrials : Trials
         ParallelismWarnings = decision.Warnings;
         _settings = new DispatchSettings(
             ExperimentId, Objective, decision.Effective, deadline, _options.QueueTimeout, _options.MaxAttempts,
-            _options.ReapInterval, _options.ResultsQueueExpiry);
+            _options.ReapInterval, _options.ResultsQueueExpiry, _options.ResumeGrace);
     }
 
     private async Task<int> WaitForWorkersAsync(CancellationToken cancellationToken)

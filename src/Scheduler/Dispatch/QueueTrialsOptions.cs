@@ -25,12 +25,19 @@ public sealed record QueueTrialsOptions
     /// <summary>How long an unused results queue outlives its scheduler, so results sent while it was down wait for a resume.</summary>
     public TimeSpan ResultsQueueExpiry { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// After a resume, how long a trial that still holds a slot has to show it is alive (its result in the results
+    /// queue, or a heartbeat of the worker running it) before it is sent again: the scheduler that died may have
+    /// taken its slot without sending it. At least the workers' lease (<c>WorkerOptions.LeaseDuration</c>, 30 s).
+    /// </summary>
+    public TimeSpan ResumeGrace { get; init; } = TimeSpan.FromSeconds(60);
+
     internal void Validate()
     {
-        if (QueueTimeout <= TimeSpan.Zero || MaxAttempts < 1 || ReapInterval <= TimeSpan.Zero || WorkerWait < TimeSpan.Zero || ResultsQueueExpiry <= TimeSpan.Zero)
+        if (ResumeGrace <= TimeSpan.Zero || QueueTimeout <= TimeSpan.Zero || MaxAttempts < 1 || ReapInterval <= TimeSpan.Zero || WorkerWait < TimeSpan.Zero || ResultsQueueExpiry <= TimeSpan.Zero)
         {
             throw new ArgumentException(
-                $"QueueTrialsOptions: QueueTimeout ({QueueTimeout}), ReapInterval ({ReapInterval}) and ResultsQueueExpiry ({ResultsQueueExpiry}) must be positive, MaxAttempts ({MaxAttempts}) at least 1, WorkerWait ({WorkerWait}) not negative");
+                $"QueueTrialsOptions: QueueTimeout ({QueueTimeout}), ReapInterval ({ReapInterval}), ResultsQueueExpiry ({ResultsQueueExpiry}) and ResumeGrace ({ResumeGrace}) must be positive, MaxAttempts ({MaxAttempts}) at least 1, WorkerWait ({WorkerWait}) not negative");
         }
     }
 }

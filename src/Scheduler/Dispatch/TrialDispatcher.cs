@@ -20,7 +20,8 @@ namespace HyperQueue.Scheduler.Dispatch;
 /// longer trials (of this or another experiment on the same queue) are normal, and sending it again would only put a
 /// second copy behind the first. The worker that starts it replaces that lease with its own short one and renews it
 /// by heartbeat, so a started trial whose worker dies or loses its connection lapses within the worker's lease.
-/// Both rules live in the lease's deadline in Redis, so they hold across a scheduler restart.
+/// Both rules live in the lease's deadline in Redis, so they hold across a scheduler restart; a resumed scheduler
+/// only shortens the leases it takes over to <see cref="DispatchSettings.ResumeGrace"/> (see <see cref="ReattachAsync"/>).
 /// </remarks>
 internal sealed partial class TrialDispatcher : IAsyncDisposable
 {
@@ -106,16 +107,20 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes over trials before the results queue connects and the reaper runs. A trial that holds a slot in Redis
-    /// waits under the usual rules: its result may be in the results queue, a worker may still run it (its heartbeat
-    /// keeps the lease), it may still wait in the evaluate queue, or its lease lapsed and the reaper retries it. A
-    /// trial that holds no slot was never sent (the scheduler died between recording and sending it), or its slot was
-    /// freed by a completion the dead scheduler received but never recorded: it is sent again, with the same attempt,
-    /// on the reaper's first tick, which leaves the results queue time to deliver what waited in it first.
+    /// Takes over trials before the results queue connects and the reaper runs.
     /// </summary>
+    /// <remarks>
+    /// A trial that holds a slot in Redis gets a lease of <see cref="DispatchSettings.ResumeGrace"/>: its result may
+    /// wait in the results queue, or a worker may run it (its next heartbeat takes the lease back), or it may wait
+    /// in the evaluate queue; but the scheduler that died may also have taken its slot and never sent it, and its
+    /// queue timeout would then hold the slot for nothing. What does not show it is alive within the grace is reaped
+    /// and sent again as a new attempt (a copy still queued is answered once: the first completion wins).
+    /// A trial that holds no slot was never sent (the scheduler died between recording and sending it), or its slot
+    /// was freed by a completion the dead scheduler received but never recorded: it is sent again, with the same
+    /// attempt, on the reaper's first tick, which leaves the results queue time to deliver what waited in it first.
+    /// </remarks>
     private async Task ReattachAsync(IReadOnlyCollection<EvaluateTrial> reattached, CancellationToken cancellationToken)
     {
-        var holding = (await _store.GetInFlightAsync(_settings.ExperimentId, cancellationToken)).ToHashSet();
         foreach (var trial in reattached)
         {
             if (trial.ExperimentId != _settings.ExperimentId)
@@ -125,7 +130,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             }
 
             _inFlight[trial.TrialId] = trial;
-            if (!holding.Contains(trial.TrialId))
+            // One renewal both asks whether the trial holds a slot and starts its grace.
+            if (await _store.RenewLeaseAsync(_settings.ExperimentId, trial.TrialId, _settings.ResumeGrace, cancellationToken) != LeaseStatus.Active)
             {
                 _unsent.Add(trial.TrialId);
                 _awaitingRetry.Add(trial.TrialId);

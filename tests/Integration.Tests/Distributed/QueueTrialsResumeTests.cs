@@ -45,7 +45,7 @@ public sealed class QueueTrialsResumeTests(TestServices services)
         {
             var settings = new DispatchSettings(
                 experimentId, objective, Parallelism: 3, Deadline: null, QueueTimeout: TimeSpan.FromHours(1), MaxAttempts: 3,
-                ReapInterval: TimeSpan.FromDays(1), ResultsQueueExpiry: TimeSpan.FromDays(1));
+                ReapInterval: TimeSpan.FromDays(1), ResultsQueueExpiry: TimeSpan.FromDays(1), ResumeGrace: TimeSpan.FromSeconds(60));
             await using var dispatcher = new TrialDispatcher(dead.Bus, dead.EndpointConnector, dead.Store, settings, dead.Time, NullLogger.Instance);
             await dispatcher.StartAsync(cancellationToken);
             Assert.True(await dispatcher.TryDispatchAsync(Message(experimentId, objective, finishesWhileDown), cancellationToken));

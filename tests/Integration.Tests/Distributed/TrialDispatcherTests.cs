@@ -118,7 +118,7 @@ public sealed class TrialDispatcherTests(TestServices services)
 
     private static DispatchSettings Settings(string objective) => new(
         Guid.NewGuid(), objective, Parallelism: 4, Deadline: null, QueueTimeout: TimeSpan.FromSeconds(30), MaxAttempts: 3,
-        ReapInterval: TimeSpan.FromSeconds(1), ResultsQueueExpiry: TimeSpan.FromMinutes(5));
+        ReapInterval: TimeSpan.FromSeconds(1), ResultsQueueExpiry: TimeSpan.FromMinutes(5), ResumeGrace: TimeSpan.FromSeconds(60));
 
     private static TrialDispatcher CreateDispatcher(QueueBackend backend, DispatchSettings settings) =>
         new(backend.Bus, backend.EndpointConnector, backend.Store, settings, backend.Time, NullLogger.Instance);

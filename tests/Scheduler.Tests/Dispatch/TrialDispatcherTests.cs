@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using HyperQueue.Contracts;
 using HyperQueue.Scheduler.Dispatch;
@@ -19,6 +20,8 @@ public sealed class TrialDispatcherTests
     private static readonly TimeSpan WorkerLease = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan QueueTimeout = TimeSpan.FromMinutes(10);
+
+    private const string ServedObjective = "probe";
 
     [Fact]
     public async Task ReapOnceAsync_TrialWaitingInTheQueueLongerThanAWorkerLease_KeepsItsSlotUntilTheQueueTimeout()
@@ -95,9 +98,63 @@ public sealed class TrialDispatcherTests
         Assert.Empty(dispatcher.InFlight);
     }
 
-    private static Task<QueueBackend> StartBackendAsync(FakeTimeProvider time, CancellationToken cancellationToken) =>
+    [Fact]
+    public async Task StartAsync_ReattachedTrialHoldingASlotThatNothingShowsAlive_IsSentAgainAsANewAttemptAfterTheResumeGrace()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var evaluations = new ConcurrentQueue<Guid>();
+        await using var backend = await StartBackendAsync(time, cancellationToken, evaluations);
+        var settings = Settings(maxAttempts: 3) with { Objective = ServedObjective };
+        var trial = Trial(settings);
+        // What the scheduler that died did last: it took the trial's slot and never sent it.
+        await backend.Store.CreateExperimentAsync(settings.ExperimentId, settings.Parallelism, deadline: null, cancellationToken);
+        Assert.True(await backend.Store.TryAcquireSlotAsync(settings.ExperimentId, trial.TrialId, QueueTimeout, cancellationToken));
+        await using var dispatcher = CreateDispatcher(backend, settings, time);
+
+        await dispatcher.StartAsync([trial], cancellationToken);
+        await dispatcher.ReapOnceAsync(cancellationToken);
+
+        Assert.False(dispatcher.Completions.TryRead(out _));
+        Assert.Equal([trial.TrialId], dispatcher.InFlight);
+
+        time.Advance(settings.ResumeGrace);
+        await dispatcher.ReapOnceAsync(cancellationToken);
+        var completed = await dispatcher.Completions.ReadAsync(cancellationToken);
+
+        Assert.Equal((trial.TrialId, TrialStatus.Ok, 0.5, 2), (completed.TrialId, completed.Status, completed.Loss, completed.Attempt));
+        Assert.Equal([trial.TrialId], evaluations);
+    }
+
+    [Fact]
+    public async Task StartAsync_ReattachedTrialHoldingNoSlot_IsSentOnTheFirstReapWithTheSameAttempt()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var evaluations = new ConcurrentQueue<Guid>();
+        await using var backend = await StartBackendAsync(time, cancellationToken, evaluations);
+        var settings = Settings(maxAttempts: 3) with { Objective = ServedObjective };
+        var trial = Trial(settings);
+        await using var dispatcher = CreateDispatcher(backend, settings, time);
+
+        await dispatcher.StartAsync([trial], cancellationToken);
+        Assert.Empty(await backend.Store.GetInFlightAsync(settings.ExperimentId, cancellationToken));
+        await dispatcher.ReapOnceAsync(cancellationToken);
+        var completed = await dispatcher.Completions.ReadAsync(cancellationToken);
+
+        Assert.Equal((trial.TrialId, TrialStatus.Ok, 0.5, 1), (completed.TrialId, completed.Status, completed.Loss, completed.Attempt));
+        Assert.Equal([trial.TrialId], evaluations);
+        Assert.Empty(await backend.Store.GetInFlightAsync(settings.ExperimentId, cancellationToken));
+    }
+
+    /// <summary>One worker slot serving <see cref="ServedObjective"/>: the loss is x, each evaluation noted in order.</summary>
+    private static Task<QueueBackend> StartBackendAsync(FakeTimeProvider time, CancellationToken cancellationToken, ConcurrentQueue<Guid>? evaluations = null) =>
         QueueBackend.StartEmbeddedAsync(
-            worker => worker.AddObjective("served-elsewhere", (_, _) => Task.FromResult<ObjectiveResult>(0)),
+            worker => worker.AddObjective(ServedObjective, (context, _) =>
+            {
+                evaluations?.Enqueue(context.TrialId);
+                return Task.FromResult<ObjectiveResult>(context.Parameters.GetDouble("x"));
+            }),
             slots: 1,
             services => services.AddSingleton<TimeProvider>(time),
             cancellationToken);
@@ -105,7 +162,7 @@ public sealed class TrialDispatcherTests
     /// <summary>The reaper's own timer never ticks in these tests (a day apart): each test reaps by hand.</summary>
     private static DispatchSettings Settings(int maxAttempts) => new(
         Guid.NewGuid(), "nobody-serves-this", Parallelism: 2, Deadline: null, QueueTimeout, maxAttempts,
-        ReapInterval: TimeSpan.FromDays(1), ResultsQueueExpiry: TimeSpan.FromMinutes(5));
+        ReapInterval: TimeSpan.FromDays(1), ResultsQueueExpiry: TimeSpan.FromMinutes(5), ResumeGrace: TimeSpan.FromSeconds(60));
 
     private static TrialDispatcher CreateDispatcher(QueueBackend backend, DispatchSettings settings, TimeProvider time) =>
         new(backend.Bus, backend.EndpointConnector, backend.Store, settings, time, NullLogger.Instance);
