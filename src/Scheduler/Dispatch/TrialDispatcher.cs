@@ -193,6 +193,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         {
             if (_inFlight.TryRemove(trialId, out var trial))
             {
+                _started.TryRemove(trialId, out _);
                 abandoned.Add(trial);
                 try
                 {
