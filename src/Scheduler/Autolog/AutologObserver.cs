@@ -52,6 +52,11 @@ internal sealed class AutologObserver(TrackingClient client, string experimentNa
             _experimentId = resumed.Info.ExperimentId;
             _parentRunId = resumed.Info.RunId;
             _ownsParent = true;
+            // Trials left running by the scheduler that died are taken over: their results go to their own child runs.
+            foreach (var stored in await client.ListTrialsAsync(_experimentId, _parentRunId, cancellationToken))
+            {
+                _childRuns[stored.TrialId] = stored.RunId;
+            }
         }
         else if (client.ActiveRun is { IsEnded: false } active)
         {

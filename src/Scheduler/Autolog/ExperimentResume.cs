@@ -53,7 +53,8 @@ internal sealed record ExperimentResume(string ParentRunId, Guid TrialsId, long?
     {
         Number = stored.Number,
         Id = stored.TrialId,
-        // A trial still running when the scheduler stopped comes back running; fmin records it as cancelled.
+        // A trial still running when the scheduler stopped comes back running: a distributed fmin takes it over
+        // (its result from the results queue, a worker or a new send), an in-process one records it as cancelled.
         State = stored.State is StoredTrialState.New or StoredTrialState.Running ? TrialState.Running : TrialState.Completed,
         Status = stored.Status,
         Loss = stored.Status == TrialStatus.Ok ? stored.Loss : null,

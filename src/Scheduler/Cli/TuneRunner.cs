@@ -174,7 +174,7 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
     {
         var spec = experiment.Spec;
         var objective = experiment.Command is null ? spec.Objective.Name! : SpecCommandObjective;
-        ExperimentResume? resume = null;
+        QueueTrials? resumed = null;
         if (settings.Resume)
         {
             if (tracking is null)
@@ -183,21 +183,19 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
                 return ExitCodes.BadInput;
             }
 
-            resume = await ExperimentResume.FindAsync(tracking, spec.Name, cancellationToken);
-            if (resume is null)
+            resumed = await QueueTrials.ResumeAsync(backend, tracking, spec.Name, objective, spec.Parallelism, spec.TrialTimeout, cancellationToken: cancellationToken);
+            if (resumed is null)
             {
                 await stderr.WriteLineAsync($"hq tune: --resume: no earlier run of experiment '{spec.Name}' in the tracking store; starting it fresh");
             }
         }
 
-        var trials = resume is null
-            ? new QueueTrials(backend, objective, spec.Parallelism, spec.TrialTimeout)
-            : QueueTrials.Resume(backend, objective, spec.Parallelism, spec.TrialTimeout, resume.TrialsId, resume.Seed, resume.Trials);
+        var trials = resumed ?? new QueueTrials(backend, objective, spec.Parallelism, spec.TrialTimeout);
         var observers = new List<IOptimizationObserver>();
         AutologObserver? autolog = null;
         if (tracking is not null)
         {
-            autolog = new AutologObserver(tracking, spec.Name, resume?.ParentRunId);
+            autolog = new AutologObserver(tracking, spec.Name, trials.ResumedParentRunId);
             trials.RunIds = autolog.RunIdsOf;
             trials.TrackingUri = settings.Tracking ?? DefaultTrackingUri;
             observers.Add(autolog);

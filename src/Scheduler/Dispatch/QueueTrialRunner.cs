@@ -54,6 +54,25 @@ internal sealed class QueueTrialRunner : ITrialRunner
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>
+    /// Takes over the trials a scheduler of this experiment left running when it died, before anything new is sent;
+    /// <see cref="TrialDispatcher.StartAsync(IReadOnlyCollection{EvaluateTrial}, CancellationToken)"/> says which
+    /// are waited for and which are sent again.
+    /// </summary>
+    public async Task ReattachAsync(IReadOnlyList<TrialRecord> trials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        if (_pump is not null)
+        {
+            throw new InvalidOperationException("trials are reattached before any new trial is started");
+        }
+
+        await _dispatcher.StartAsync([.. trials.Select(trial => CreateMessage(trial, Math.Max(1, trial.Attempts)))], cancellationToken);
+        // Counted once the dispatcher owns them: fmin then waits for exactly these completions.
+        Interlocked.Add(ref _inFlight, trials.Count);
+        _pump = PumpAsync(_stopping.Token);
+    }
+
     public async Task StartAsync(TrialRecord trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
@@ -64,21 +83,7 @@ internal sealed class QueueTrialRunner : ITrialRunner
         }
 
         Interlocked.Increment(ref _inFlight);
-        var runIds = _runIds(trial.Id);
-        var message = new EvaluateTrial
-        {
-            ExperimentId = _settings.ExperimentId,
-            TrialId = trial.Id,
-            TrialNumber = trial.Number,
-            Objective = _settings.Objective,
-            Parameters = trial.Parameters.Json,
-            RawValues = trial.Vals,
-            TrialDeadline = _time.GetUtcNow() + _trialTimeout,
-            ExperimentDeadline = _settings.Deadline,
-            RunId = runIds?.RunId,
-            ParentRunId = runIds?.ParentRunId,
-            TrackingUri = runIds is null ? null : _trackingUri,
-        };
+        var message = CreateMessage(trial, attempt: 1);
 
         // The loop only starts what GetAvailableSlotsAsync allows, so a refused slot means a slot not yet freed in Redis
         // (a completion still on its way) or an experiment that has ended: wait for the one, report the other.
@@ -93,6 +98,26 @@ internal sealed class QueueTrialRunner : ITrialRunner
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
         }
+    }
+
+    private EvaluateTrial CreateMessage(TrialRecord trial, int attempt)
+    {
+        var runIds = _runIds(trial.Id);
+        return new EvaluateTrial
+        {
+            ExperimentId = _settings.ExperimentId,
+            TrialId = trial.Id,
+            TrialNumber = trial.Number,
+            Objective = _settings.Objective,
+            Parameters = trial.Parameters.Json,
+            RawValues = trial.Vals,
+            Attempt = attempt,
+            TrialDeadline = _time.GetUtcNow() + _trialTimeout,
+            ExperimentDeadline = _settings.Deadline,
+            RunId = runIds?.RunId,
+            ParentRunId = runIds?.ParentRunId,
+            TrackingUri = runIds is null ? null : _trackingUri,
+        };
     }
 
     /// <summary>Why no slot will ever be granted again, or null when a refused slot is only a matter of time.</summary>

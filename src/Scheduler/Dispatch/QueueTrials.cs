@@ -1,8 +1,10 @@
 using System.Globalization;
 using HyperQueue.Scheduler.Algorithms;
+using HyperQueue.Scheduler.Autolog;
 using HyperQueue.Scheduler.Hosting;
 using HyperQueue.Scheduler.Optimization;
 using HyperQueue.Scheduler.Spaces;
+using HyperQueue.Tracking.Client;
 using Microsoft.Extensions.Logging;
 
 namespace HyperQueue.Scheduler.Dispatch;
@@ -31,11 +33,60 @@ public sealed partial class QueueTrials : Trials
     {
     }
 
-    /// <summary>Continues an experiment: same trials id (Redis keys, results queue) and seed, earlier records restored.</summary>
-    internal static QueueTrials Resume(
-        QueueBackend backend, string objective, int? parallelism, TimeSpan? trialTimeout, Guid trialsId, long? seed, IEnumerable<TrialRecord> records)
+    /// <summary>
+    /// Reattaches to an experiment recorded in <paramref name="tracking"/>, as <c>hq tune --resume</c> does (hyperopt
+    /// resumes by passing the same <c>trials</c> to fmin again; here the store is rebuilt after the scheduler's
+    /// process ended): same trials id, so the same Redis keys and results queue, same seed, every recorded trial
+    /// restored. The next <see cref="FMin"/> call with the same <paramref name="tracking"/> logs into the same
+    /// parent run and takes over the trials that were still running: their results that waited in the results queue,
+    /// the ones workers still run, and the ones to send again. Null when the experiment has no earlier fmin run.
+    /// </summary>
+    /// <param name="backend">The bus, in-flight store and worker registry the experiment ran on.</param>
+    /// <param name="tracking">The tracking store the experiment was recorded in.</param>
+    /// <param name="experimentName">The tracking experiment (name or id); its latest fmin parent run is resumed.</param>
+    /// <param name="objective">The objective workers serve under this name.</param>
+    /// <param name="parallelism">SparkTrials' <c>parallelism</c>, as in the constructor.</param>
+    /// <param name="trialTimeout">SparkTrials' per-trial <c>timeout</c>, as in the constructor.</param>
+    /// <param name="options">Leases, retries and waits; the defaults when null.</param>
+    /// <param name="cancellationToken">Cancels reading the tracking store.</param>
+    public static async Task<QueueTrials?> ResumeAsync(
+        QueueBackend backend,
+        TrackingClient tracking,
+        string experimentName,
+        string objective,
+        int? parallelism = null,
+        TimeSpan? trialTimeout = null,
+        QueueTrialsOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
-        var trials = new QueueTrials(backend, objective, parallelism, trialTimeout, options: null, trialsId, seed);
+        ArgumentNullException.ThrowIfNull(tracking);
+        ArgumentException.ThrowIfNullOrWhiteSpace(experimentName);
+        var resume = await ExperimentResume.FindAsync(tracking, experimentName, cancellationToken);
+        if (resume is null)
+        {
+            return null;
+        }
+
+        var trials = Resume(backend, objective, parallelism, trialTimeout, resume.TrialsId, resume.Seed, resume.Trials, options);
+        trials.ResumedParentRunId = resume.ParentRunId;
+        return trials;
+    }
+
+    /// <summary>
+    /// Continues an experiment: same trials id (Redis keys, results queue) and seed, earlier records restored. The
+    /// next fmin takes over the trials still running in <paramref name="records"/> instead of cancelling them.
+    /// </summary>
+    internal static QueueTrials Resume(
+        QueueBackend backend,
+        string objective,
+        int? parallelism,
+        TimeSpan? trialTimeout,
+        Guid trialsId,
+        long? seed,
+        IEnumerable<TrialRecord> records,
+        QueueTrialsOptions? options = null)
+    {
+        var trials = new QueueTrials(backend, objective, parallelism, trialTimeout, options, trialsId, seed);
         trials.Restore(records);
         return trials;
     }
@@ -84,6 +135,9 @@ public sealed partial class QueueTrials : Trials
     /// <summary>Why the requested parallelism was reduced, one sentence per reduction.</summary>
     public IReadOnlyList<string> ParallelismWarnings { get; private set; } = [];
 
+    /// <summary>The parent run of the experiment <see cref="ResumeAsync"/> reattached to, which fmin logs into again.</summary>
+    internal string? ResumedParentRunId { get; private set; }
+
     /// <summary>Where child runs live, for objectives that log into them; set by the tracking integration.</summary>
     internal string? TrackingUri { get; set; }
 
@@ -105,8 +159,8 @@ public sealed partial class QueueTrials : Trials
 
         ParallelismWarnings = decision.Warnings;
         _settings = new DispatchSettings(
-            ExperimentId, Objective, decision.Effective, deadline, _options.Lease, _options.MaxAttempts,
-            _options.ReapInterval, _options.ResultsQueueExpiry);
+            ExperimentId, Objective, decision.Effective, deadline, _options.QueueTimeout, _options.MaxAttempts,
+            _options.ReapInterval, _options.ResultsQueueExpiry, _options.ResumeGrace);
     }
 
     private async Task<int> WaitForWorkersAsync(CancellationToken cancellationToken)

@@ -14,6 +14,15 @@ namespace HyperQueue.Scheduler.Dispatch;
 /// address, records each trial's first completion only, re-sends a trial whose lease expired (up to
 /// <see cref="DispatchSettings.MaxAttempts"/>), and cancels everything in flight through <see cref="CancelExperiment"/>.
 /// </summary>
+/// <remarks>
+/// Two rules keep a trial's slot, one per stage, so that waiting is never mistaken for dying. A trial waiting in the
+/// evaluate queue holds the slot for <see cref="DispatchSettings.QueueTimeout"/> from its send: workers busy with
+/// longer trials (of this or another experiment on the same queue) are normal, and sending it again would only put a
+/// second copy behind the first. The worker that starts it replaces that lease with its own short one and renews it
+/// by heartbeat, so a started trial whose worker dies or loses its connection lapses within the worker's lease.
+/// Both rules live in the lease's deadline in Redis, so they hold across a scheduler restart; a resumed scheduler
+/// only shortens the leases it takes over to <see cref="DispatchSettings.ResumeGrace"/> (see <see cref="ReattachAsync"/>).
+/// </remarks>
 internal sealed partial class TrialDispatcher : IAsyncDisposable
 {
     private readonly IBus _bus;
@@ -24,6 +33,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Guid, EvaluateTrial> _inFlight = new();
     private readonly HashSet<Guid> _awaitingRetry = [];
+    private readonly HashSet<Guid> _unsent = [];
+    private readonly ConcurrentDictionary<Guid, TrialStarted> _started = new();
     private readonly Channel<TrialCompleted> _completions = Channel.CreateUnbounded<TrialCompleted>();
     private readonly CancellationTokenSource _stopping = new();
     private HostReceiveEndpointHandle? _resultsEndpoint;
@@ -52,9 +63,23 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     public IReadOnlyCollection<Guid> InFlight => _inFlight.Keys.ToArray();
 
     /// <summary>Registers the experiment in Redis, connects its results queue and starts the lease reaper.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => StartAsync([], cancellationToken);
+
+    /// <summary>
+    /// Starts as <see cref="StartAsync(CancellationToken)"/> after taking over <paramref name="reattached"/>: trials
+    /// an earlier scheduler of this experiment sent (or was about to send) and never recorded. Each is in flight
+    /// before the results queue connects, so a result that waited there while no scheduler ran is taken as the
+    /// trial's completion instead of being ignored as a duplicate.
+    /// </summary>
+    public async Task StartAsync(IReadOnlyCollection<EvaluateTrial> reattached, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(reattached);
         await _store.CreateExperimentAsync(_settings.ExperimentId, _settings.Parallelism, _settings.Deadline, cancellationToken);
+        if (reattached.Count > 0)
+        {
+            await ReattachAsync(reattached, cancellationToken);
+        }
+
         _resultsEndpoint = _connector.ConnectReceiveEndpoint(_settings.ResultsQueue, (_, endpoint) =>
         {
             // Workers respond to this queue by address. Bound to the TrialCompleted/TrialStarted exchanges, every
@@ -71,7 +96,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
 
             endpoint.Handler<TrialStarted>(context =>
             {
-                Started?.Invoke(context.Message);
+                OnStarted(context.Message);
                 return Task.CompletedTask;
             });
             endpoint.Handler<TrialCompleted>(context => OnCompletedAsync(context.Message, context.CancellationToken));
@@ -79,6 +104,41 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         var ready = await _resultsEndpoint.Ready.WaitAsync(cancellationToken);
         _resultsAddress = ready.InputAddress;
         _reaper = ReapLoopAsync(_stopping.Token);
+    }
+
+    /// <summary>
+    /// Takes over trials before the results queue connects and the reaper runs.
+    /// </summary>
+    /// <remarks>
+    /// A trial that holds a slot in Redis gets a lease of <see cref="DispatchSettings.ResumeGrace"/>: its result may
+    /// wait in the results queue, or a worker may run it (its next heartbeat takes the lease back), or it may wait
+    /// in the evaluate queue; but the scheduler that died may also have taken its slot and never sent it, and its
+    /// queue timeout would then hold the slot for nothing. What does not show it is alive within the grace is reaped
+    /// and sent again as a new attempt (a copy still queued is answered once: the first completion wins).
+    /// A trial that holds no slot was never sent (the scheduler died between recording and sending it), or its slot
+    /// was freed by a completion the dead scheduler received but never recorded: it is sent again, with the same
+    /// attempt, on the reaper's first tick, which leaves the results queue time to deliver what waited in it first.
+    /// </remarks>
+    private async Task ReattachAsync(IReadOnlyCollection<EvaluateTrial> reattached, CancellationToken cancellationToken)
+    {
+        foreach (var trial in reattached)
+        {
+            if (trial.ExperimentId != _settings.ExperimentId)
+            {
+                throw new ArgumentException(
+                    $"reattached trial {trial.TrialId} belongs to experiment {trial.ExperimentId}, not {_settings.ExperimentId}", nameof(reattached));
+            }
+
+            _inFlight[trial.TrialId] = trial;
+            // One renewal both asks whether the trial holds a slot and starts its grace.
+            if (await _store.RenewLeaseAsync(_settings.ExperimentId, trial.TrialId, _settings.ResumeGrace, cancellationToken) != LeaseStatus.Active)
+            {
+                _unsent.Add(trial.TrialId);
+                _awaitingRetry.Add(trial.TrialId);
+            }
+        }
+
+        Log.Reattached(_logger, reattached.Count, _settings.ExperimentId, reattached.Count - _unsent.Count, _unsent.Count);
     }
 
     /// <summary>Changes the number of slots (for example when fewer evaluations remain).</summary>
@@ -92,7 +152,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     public async Task<bool> TryDispatchAsync(EvaluateTrial trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        if (!await _store.TryAcquireSlotAsync(_settings.ExperimentId, trial.TrialId, _settings.Lease, cancellationToken))
+        if (!await _store.TryAcquireSlotAsync(_settings.ExperimentId, trial.TrialId, _settings.QueueTimeout, cancellationToken))
         {
             return false;
         }
@@ -133,6 +193,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         {
             if (_inFlight.TryRemove(trialId, out var trial))
             {
+                _started.TryRemove(trialId, out _);
                 abandoned.Add(trial);
                 try
                 {
@@ -156,6 +217,16 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         await endpoint.Send(trial, context => context.ResponseAddress = _resultsAddress, cancellationToken);
     }
 
+    private void OnStarted(TrialStarted started)
+    {
+        if (started.ExperimentId == _settings.ExperimentId && _inFlight.ContainsKey(started.TrialId))
+        {
+            _started[started.TrialId] = started;
+        }
+
+        Started?.Invoke(started);
+    }
+
     private async Task OnCompletedAsync(TrialCompleted completed, CancellationToken cancellationToken)
     {
         if (completed.ExperimentId != _settings.ExperimentId || !_inFlight.TryRemove(completed.TrialId, out _))
@@ -165,6 +236,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             return;
         }
 
+        _started.TryRemove(completed.TrialId, out _);
         await _store.ReleaseAsync(_settings.ExperimentId, completed.TrialId, cancellationToken);
         await _completions.Writer.WriteAsync(completed, cancellationToken);
     }
@@ -192,10 +264,14 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>Re-sends trials whose lease expired, or fails them once they used all their attempts.</summary>
+    /// <summary>
+    /// Re-sends trials whose lease expired, or fails them once they used all their attempts; sends the reattached
+    /// trials that held no slot.
+    /// </summary>
     /// <remarks>
-    /// A reaped trial with attempts left whose slot was meanwhile taken by a new trial (an acquire frees lapsed
-    /// slots itself) waits in <see cref="_awaitingRetry"/> for a later tick; only the reaper touches that set.
+    /// A trial with attempts left whose slot was meanwhile taken by a new trial (an acquire frees lapsed slots
+    /// itself) waits in <see cref="_awaitingRetry"/> for a later tick; only the reaper touches that set and
+    /// <see cref="_unsent"/> once it runs.
     /// </remarks>
     internal async Task ReapOnceAsync(CancellationToken cancellationToken)
     {
@@ -205,25 +281,37 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             if (!_inFlight.TryGetValue(trialId, out var trial))
             {
                 _awaitingRetry.Remove(trialId);
+                _unsent.Remove(trialId);
                 continue;
             }
 
-            if (trial.Attempt < _settings.MaxAttempts)
+            var unsent = _unsent.Contains(trialId);
+            if (unsent || trial.Attempt < _settings.MaxAttempts)
             {
-                if (await _store.TryAcquireSlotAsync(_settings.ExperimentId, trialId, _settings.Lease, cancellationToken))
+                if (await _store.TryAcquireSlotAsync(_settings.ExperimentId, trialId, _settings.QueueTimeout, cancellationToken))
                 {
                     _awaitingRetry.Remove(trialId);
-                    var retry = trial with { Attempt = trial.Attempt + 1 };
+                    _unsent.Remove(trialId);
+                    _started.TryRemove(trialId, out _);
+                    var next = unsent ? trial : trial with { Attempt = trial.Attempt + 1 };
                     // A late completion of the expired attempt may have been recorded since the lookup above: then the
                     // trial is done, and writing it back would keep it in flight forever with a slot nobody frees.
-                    if (!_inFlight.TryUpdate(trialId, retry, trial))
+                    if (!_inFlight.TryUpdate(trialId, next, trial))
                     {
                         await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
                         continue;
                     }
 
-                    Log.LeaseExpiredRetrying(_logger, trialId, retry.Attempt, _settings.MaxAttempts);
-                    await SendAsync(retry, cancellationToken);
+                    if (unsent)
+                    {
+                        Log.ReattachedTrialSent(_logger, trialId, next.Attempt);
+                    }
+                    else
+                    {
+                        Log.LeaseExpiredRetrying(_logger, trialId, next.Attempt, _settings.MaxAttempts);
+                    }
+
+                    await SendAsync(next, cancellationToken);
                 }
 
                 continue;
@@ -234,15 +322,16 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             if (_inFlight.TryRemove(trialId, out _))
             {
                 Log.LeaseExpiredFailing(_logger, trialId, trial.Attempt);
+                var reason = _started.TryRemove(trialId, out var started) && started.Attempt == trial.Attempt
+                    ? $"worker '{started.WorkerId}' started attempt {trial.Attempt} of {_settings.MaxAttempts} and stopped renewing its lease; the worker died or lost its connection"
+                    : $"no worker started attempt {trial.Attempt} of {_settings.MaxAttempts} within the queue timeout of {_settings.QueueTimeout.TotalSeconds:0.#} s";
                 await _completions.Writer.WriteAsync(
                     new TrialCompleted
                     {
                         ExperimentId = _settings.ExperimentId,
                         TrialId = trialId,
                         Status = TrialStatus.Fail,
-                        Error = new TrialError(
-                            "lease_expired",
-                            $"no worker heartbeat within {_settings.Lease.TotalSeconds:0.#} s on attempt {trial.Attempt} of {_settings.MaxAttempts}; the worker died or lost its connection"),
+                        Error = new TrialError("lease_expired", reason),
                         Duration = TimeSpan.Zero,
                         WorkerId = "",
                         Attempt = trial.Attempt,
@@ -275,6 +364,12 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Lease of trial {TrialId} expired on its last attempt ({Attempt}); recording it as failed")]
         public static partial void LeaseExpiredFailing(ILogger logger, Guid trialId, int attempt);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Took over {Count} unfinished trials of experiment {ExperimentId}: {Holding} hold a slot and wait, {Unsent} hold none and are sent again")]
+        public static partial void Reattached(ILogger logger, int count, Guid experimentId, int holding, int unsent);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Reattached trial {TrialId} held no slot; sending attempt {Attempt} again")]
+        public static partial void ReattachedTrialSent(ILogger logger, Guid trialId, int attempt);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Could not free the slot of abandoned trial {TrialId}; it expires with the experiment's keys")]
         public static partial void AbandonReleaseFailed(ILogger logger, Exception exception, Guid trialId);

@@ -51,7 +51,7 @@ public static partial class FMin
         var observers = new List<IOptimizationObserver>();
         if (tracking is not null)
         {
-            var autolog = new AutologObserver(tracking, experimentName ?? "Default");
+            var autolog = new AutologObserver(tracking, experimentName ?? "Default", trials.ResumedParentRunId);
             trials.RunIds = autolog.RunIdsOf;
             observers.Add(autolog);
         }

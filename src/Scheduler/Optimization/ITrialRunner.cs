@@ -12,6 +12,15 @@ internal interface ITrialRunner : IAsyncDisposable
     /// <summary>How many dispatched trials have not been reported by <see cref="WaitForCompletionAsync"/> yet.</summary>
     int InFlight { get; }
 
+    /// <summary>
+    /// Takes over the trials an earlier run of the store left running (a resumed experiment), before any
+    /// <see cref="StartAsync"/>: each counts as in flight and is reported once through <see cref="WaitForCompletionAsync"/>.
+    /// A distributed runner waits for the result (queued while the scheduler was down, still running on a worker, or
+    /// sent again); an in-process runner cannot, since the objective ran in a process that has ended, so it reports
+    /// the trial cancelled.
+    /// </summary>
+    Task ReattachAsync(IReadOnlyList<TrialRecord> trials, CancellationToken cancellationToken);
+
     /// <summary>Dispatches a running trial; returns once it is on its way, not when it finishes.</summary>
     Task StartAsync(TrialRecord trial, CancellationToken cancellationToken);
 

@@ -29,6 +29,19 @@ internal sealed class LocalTrialRunner : ITrialRunner
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    public Task ReattachAsync(IReadOnlyList<TrialRecord> trials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        foreach (var trial in trials)
+        {
+            Interlocked.Increment(ref _inFlight);
+            _outcomes.Writer.TryWrite(new TrialOutcome(
+                trial.Id, ObjectiveResult.Cancelled("it was still running when this trials store was saved or its fmin call ended")));
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task StartAsync(TrialRecord trial, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

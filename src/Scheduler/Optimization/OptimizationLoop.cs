@@ -44,7 +44,8 @@ internal sealed class OptimizationLoop
     {
         var startedAt = _time.GetUtcNow();
         _deadline = startedAt + _request.Timeout;
-        CancelOrphans("it was still running when this trials store was saved or its fmin call ended", startedAt);
+        // Trials an earlier run left running (a resumed experiment) are the runner's to take over, not new dispatches.
+        var leftRunning = _trials.All.Where(trial => trial.State == TrialState.Running).ToList();
 
         using var deadline = _request.Timeout is { } timeout
             ? new CancellationTokenSource(timeout, _time)
@@ -54,8 +55,9 @@ internal sealed class OptimizationLoop
             ? "fmin was cancelled by its caller"
             : string.Create(CultureInfo.InvariantCulture, $"fmin timeout ({_request.Timeout}) reached");
 
-        // A distributed store fixes its parallelism here, from the workers live now and the budget left.
-        await _trials.PrepareAsync(RemainingBudget(), _deadline, cancellationToken);
+        // A distributed store fixes its parallelism here, from the workers live now and the budget left (the trials
+        // taken over still need their slots).
+        await _trials.PrepareAsync(UnfinishedBudget(), _deadline, cancellationToken);
         var runner = _trials.CreateRunner(new TrialRunnerContext(
             _trials.ExperimentId, _request.Objective, _request.MaxQueueLen, DescribeCancellation, experiment.Token));
         StopReason? stopReason = null;
@@ -69,6 +71,11 @@ internal sealed class OptimizationLoop
                 cancellationToken));
             try
             {
+                if (leftRunning.Count > 0)
+                {
+                    await runner.ReattachAsync(leftRunning, cancellationToken);
+                }
+
                 stopReason = await RunTrialsAsync(runner, experiment.Token, cancellationToken);
             }
 #pragma warning disable CA1031 // Recorded, reported to observers, and rethrown below.
@@ -232,6 +239,11 @@ internal sealed class OptimizationLoop
     }
 
     private int RemainingBudget() => _request.MaxEvals is { } maxEvals ? Math.Max(0, maxEvals - _trials.Count) : int.MaxValue;
+
+    /// <summary>The trials still to finish: the budget left plus those running (taken over from an earlier run).</summary>
+    private int UnfinishedBudget() => _request.MaxEvals is { } maxEvals
+        ? Math.Max(0, maxEvals - _trials.All.Count(trial => trial.State == TrialState.Completed))
+        : int.MaxValue;
 
     private bool DeadlinePassed() => _deadline is { } deadline && _time.GetUtcNow() >= deadline;
 

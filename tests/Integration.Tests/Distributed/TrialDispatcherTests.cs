@@ -66,7 +66,7 @@ public sealed class TrialDispatcherTests(TestServices services)
         // A queue nobody consumes: the trial's lease is never renewed.
         var objective = UniqueName("unserved");
         await using var backend = await QueueBackend.ConnectAsync(broker, redis, cancellationToken: cancellationToken);
-        var settings = Settings(objective) with { Lease = TimeSpan.FromMilliseconds(500), ReapInterval = TimeSpan.FromMilliseconds(100), MaxAttempts = 2 };
+        var settings = Settings(objective) with { QueueTimeout = TimeSpan.FromMilliseconds(500), ReapInterval = TimeSpan.FromMilliseconds(100), MaxAttempts = 2 };
         await using var dispatcher = CreateDispatcher(backend, settings);
         await dispatcher.StartAsync(cancellationToken);
         var trial = Trial(settings);
@@ -78,7 +78,7 @@ public sealed class TrialDispatcherTests(TestServices services)
         Assert.Equal(2, completed.Attempt);
         Assert.Equal("lease_expired", completed.Error!.Type);
         Assert.Equal(
-            "no worker heartbeat within 0.5 s on attempt 2 of 2; the worker died or lost its connection",
+            "no worker started attempt 2 of 2 within the queue timeout of 0.5 s",
             completed.Error.Message);
         Assert.Empty(await backend.Store.GetInFlightAsync(settings.ExperimentId, cancellationToken));
         // Both attempts were sent: the first, then one retry after its lease expired.
@@ -117,8 +117,8 @@ public sealed class TrialDispatcherTests(TestServices services)
     private static string UniqueName(string purpose) => $"it-{purpose}-{Guid.NewGuid().ToString("N")[..8]}";
 
     private static DispatchSettings Settings(string objective) => new(
-        Guid.NewGuid(), objective, Parallelism: 4, Deadline: null, Lease: TimeSpan.FromSeconds(30), MaxAttempts: 3,
-        ReapInterval: TimeSpan.FromSeconds(1), ResultsQueueExpiry: TimeSpan.FromMinutes(5));
+        Guid.NewGuid(), objective, Parallelism: 4, Deadline: null, QueueTimeout: TimeSpan.FromSeconds(30), MaxAttempts: 3,
+        ReapInterval: TimeSpan.FromSeconds(1), ResultsQueueExpiry: TimeSpan.FromMinutes(5), ResumeGrace: TimeSpan.FromSeconds(60));
 
     private static TrialDispatcher CreateDispatcher(QueueBackend backend, DispatchSettings settings) =>
         new(backend.Bus, backend.EndpointConnector, backend.Store, settings, backend.Time, NullLogger.Instance);

@@ -24,8 +24,8 @@ public sealed class QueueTrialRunnerTests
             cancellationToken);
         var deadline = time.GetUtcNow().AddSeconds(1);
         var settings = new DispatchSettings(
-            Guid.NewGuid(), "never-sent", Parallelism: 2, deadline, Lease: TimeSpan.FromSeconds(30), MaxAttempts: 3,
-            ReapInterval: TimeSpan.FromSeconds(5), ResultsQueueExpiry: TimeSpan.FromMinutes(5));
+            Guid.NewGuid(), "never-sent", Parallelism: 2, deadline, QueueTimeout: TimeSpan.FromSeconds(30), MaxAttempts: 3,
+            ReapInterval: TimeSpan.FromSeconds(5), ResultsQueueExpiry: TimeSpan.FromMinutes(5), ResumeGrace: TimeSpan.FromSeconds(60));
         var dispatcher = new TrialDispatcher(backend.Bus, backend.EndpointConnector, backend.Store, settings, time, NullLogger.Instance);
         await using var runner = new QueueTrialRunner(dispatcher, backend.Store, settings, trialTimeout: null, _ => null, trackingUri: null, time);
         // The store refuses slots from the deadline on, while the experiment is still marked running (fmin ends it later).

@@ -43,8 +43,9 @@ public sealed class OptimizationLoopTests
     }
 
     [Fact]
-    public async Task RunAsync_StoreWithARunningTrial_RecordsItCancelledBeforeStarting()
+    public async Task RunAsync_StoreWithARunningTrial_RecordsItCancelledAndTellsTheObservers()
     {
+        var observer = new RecordingObserver();
         var trials = new Trials();
         var orphan = trials.AddRunning(
             Guid.NewGuid(),
@@ -52,8 +53,11 @@ public sealed class OptimizationLoopTests
             new TrialParameters(default),
             new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-        await OptimizationLoop.RunAsync(Request(trials, maxEvals: 2, new RecordingObserver(), (_, _) => Task.FromResult(ObjectiveResult.Ok(1))), Ct);
+        await OptimizationLoop.RunAsync(Request(trials, maxEvals: 2, observer, (_, _) => Task.FromResult(ObjectiveResult.Ok(1))), Ct);
 
+        // An in-process store cannot take over a trial whose objective ran in an earlier process: it is cancelled,
+        // through the runner like any outcome, so the tracking observer records it too.
+        Assert.Contains($"completed 0 {orphan.Id} Cancelled", observer.Events);
         Assert.Equal(TrialStatus.Cancelled, trials[orphan.Id].Status);
         Assert.Equal(
             new TrialError("cancelled", "it was still running when this trials store was saved or its fmin call ended"),

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using HyperQueue.TestInfrastructure.Services;
+using HyperQueue.Tracking.Client;
+using StoredTrialState = HyperQueue.Tracking.Trials.TrialState;
+
+namespace HyperQueue.Integration.Tests.Distributed;
+
+/// <summary>
+/// <c>hq tune</c> killed with SIGKILL while trials run, then <c>hq tune --resume</c>: the tracking store ends with
+/// exactly maxEvals trials, each once, each with the loss its evaluation returned. With a broker the trials left
+/// running finish while no scheduler runs and their results wait in the results queue; embedded, they died with
+/// the process and are sent again.
+/// </summary>
+public sealed class SchedulerResumeTests(TestServices services) : IDisposable
+{
+    private const int MaxEvals = 12;
+
+    /// <summary>
+    /// A command objective that returns its parameter x as the loss, after 2 s, noting "start ID" and "done ID" in
+    /// the log file given as $0 (sed picks x out of the parameters JSON on stdin).
+    /// </summary>
+    private const string Script = """
+        params=$(cat | tr -d '\n'); x=$(printf '%s' "$params" | sed -E 's/.*"x": *([-0-9.eE+]+).*/\1/')
+        echo "start $HQ_TRIAL_ID" >> "$0"; sleep 2; echo "done $HQ_TRIAL_ID" >> "$0"; echo "$x"
+        """;
+
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("hq-resume-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task Tune_SchedulerKilledWhileTrialsRunThenResumed_StoreHoldsMaxEvalsTrialsOnceWithTheResultsThatArrivedWhileItWasDown()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var broker = (await services.RabbitMq.RequireAsync(cancellationToken)).ConnectionString;
+        var redis = (await services.Redis.RequireAsync(cancellationToken)).ConnectionString;
+        var objective = $"it-resume-{Guid.NewGuid().ToString("N")[..8]}";
+        var log = Path.Combine(_directory.FullName, "evaluations.log");
+        var objectives = Path.Combine(_directory.FullName, "objectives.json");
+        await File.WriteAllTextAsync(
+            objectives, JsonSerializer.Serialize(new Dictionary<string, object> { [objective] = new { command = Command(log) } }), cancellationToken);
+        using var worker = HqWorkerProcess.Start(new Uri(broker), redis, objectives, slots: 3);
+        var spec = await WriteSpecAsync(objective, cancellationToken);
+
+        var (runningAtKill, starts) = await KillThenResumeAsync(spec, log, ["--broker", broker, "--redis", redis], cancellationToken);
+
+        // Their results waited in the results queue and were taken from there: none ran a second time.
+        Assert.All(runningAtKill, id => Assert.Equal(1, starts[id]));
+        Assert.All(starts, start => Assert.InRange(start.Value, 1, 2));
+    }
+
+    [Fact]
+    public async Task Tune_EmbeddedSchedulerKilledWhileTrialsRunThenResumed_StoreHoldsMaxEvalsTrialsOnceAndTheLostOnesRanAgain()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var log = Path.Combine(_directory.FullName, "evaluations.log");
+        var spec = await WriteSpecAsync(new { command = Command(log) }, cancellationToken);
+
+        var (runningAtKill, starts) = await KillThenResumeAsync(spec, log, [], cancellationToken);
+
+        // The embedded workers died with the scheduler, and their results with them: each was sent once more.
+        Assert.All(runningAtKill, id => Assert.Equal(2, starts[id]));
+    }
+
+    /// <summary>
+    /// Runs the spec, kills the scheduler once four trials have started (the first of three done, three running),
+    /// lets the trials it left running finish, resumes, and checks the store. Returns the trials running at the
+    /// kill and how many times each trial was evaluated.
+    /// </summary>
+    private async Task<(IReadOnlyCollection<Guid> RunningAtKill, IReadOnlyDictionary<Guid, int> Starts)> KillThenResumeAsync(
+        string spec, string log, string[] backend, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(TimeSpan.FromMinutes(3));
+        var tracking = "sqlite:" + Path.Combine(_directory.FullName, "runs.db");
+        HashSet<Guid> runningAtKill;
+        using (var first = HqTuneProcess.Start(_directory.FullName, [spec, .. backend, "--tracking", tracking, "--no-progress"]))
+        {
+            while (Read(log, "start").Count < 4)
+            {
+                Assert.False(first.HasExited, "hq tune ended before four trials started:" + Environment.NewLine + first.StderrTail);
+                await Task.Delay(20, wait.Token);
+            }
+
+            await first.KillAsync(wait.Token);
+            runningAtKill = [.. Read(log, "start").Keys.Except(Read(log, "done").Keys)];
+        }
+
+        Assert.NotEmpty(runningAtKill);
+        // No scheduler runs now; the trials it left running finish all the same.
+        while (!runningAtKill.All(Read(log, "done").ContainsKey))
+        {
+            await Task.Delay(50, wait.Token);
+        }
+
+        using var resumed = HqTuneProcess.Start(_directory.FullName, [spec, .. backend, "--tracking", tracking, "--resume", "--json", "--no-progress"]);
+        int code;
+        try
+        {
+            code = await resumed.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail("hq tune --resume did not end:" + Environment.NewLine + resumed.StderrTail);
+            throw;
+        }
+
+
+        Assert.True(code == 0, $"hq tune --resume exited {code}:{Environment.NewLine}{resumed.StderrTail}");
+        await using var client = TrackingClient.Create(tracking);
+        var experiment = await client.FindExperimentAsync(Path.GetFileNameWithoutExtension(spec), wait.Token);
+        Assert.NotNull(experiment);
+        var stored = await client.ListTrialsAsync(experiment.ExperimentId, cancellationToken: wait.Token);
+        Assert.Equal(Enumerable.Range(0, MaxEvals), stored.Select(trial => trial.Number).Order());
+        Assert.Equal(MaxEvals, stored.Select(trial => trial.TrialId).Distinct().Count());
+        // Every trial finished ok with the loss its evaluation returned (the objective returns x).
+        Assert.All(stored, trial =>
+        {
+            Assert.Equal(StoredTrialState.Done, trial.State);
+            Assert.Equal(trial.Parameters.GetProperty("x").GetDouble(), trial.Loss);
+        });
+        var starts = Read(log, "start");
+        // Nothing evaluated is missing from the store, and nothing in the store was left unevaluated.
+        Assert.Equal(stored.Select(trial => trial.TrialId).Order(), starts.Keys.Order());
+        using var json = JsonDocument.Parse(resumed.Stdout);
+        Assert.Equal(MaxEvals, json.RootElement.GetProperty("trials").GetArrayLength());
+        return (runningAtKill, starts);
+    }
+
+    private static string[] Command(string log) => ["sh", "-c", Script, log];
+
+    /// <summary>The spec file is named after the experiment, so the test finds it in the store by the file name.</summary>
+    private async Task<string> WriteSpecAsync(object objective, CancellationToken cancellationToken)
+    {
+        var name = $"it-resume-{Guid.NewGuid().ToString("N")[..8]}";
+        var path = Path.Combine(_directory.FullName, name + ".json");
+        await File.WriteAllTextAsync(
+            path,
+            JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["name"] = name,
+                ["objective"] = objective,
+                ["maxEvals"] = MaxEvals,
+                ["parallelism"] = 3,
+                ["seed"] = 4,
+                ["algo"] = "rand",
+                ["space"] = new { x = new Dictionary<string, object> { ["$hp"] = "uniform", ["low"] = 0, ["high"] = 1 } },
+            }),
+            cancellationToken);
+        return path;
+    }
+
+    /// <summary>How many times the log notes each trial id with <paramref name="what"/> ("start" or "done").</summary>
+    private static Dictionary<Guid, int> Read(string log, string what) =>
+        (File.Exists(log) ? File.ReadAllLines(log) : [])
+            .Select(line => line.Split(' '))
+            .Where(parts => parts.Length == 2 && parts[0] == what)
+            .GroupBy(parts => Guid.Parse(parts[1]))
+            .ToDictionary(group => group.Key, group => group.Count());
+}
