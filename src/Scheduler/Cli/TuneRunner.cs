@@ -110,7 +110,7 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
             }
             catch (ArgumentException ex)
             {
-                throw new SpecException($"$.pointsToEvaluate[{i}]: {ex.Message}", ex);
+                throw new SpecException($"{settings.SpecPath}: $.pointsToEvaluate[{i}]: {ex.Message}", ex);
             }
         }
 
