@@ -12,6 +12,31 @@ internal static class InputText
 {
     public const int MaxShownLength = 60;
 
+    /// <summary>The whole text on one line: control characters as <c>\uXXXX</c>, nothing cut.</summary>
+    public static string OneLine(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var line = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                line.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                line.Append(c);
+            }
+        }
+
+        return line.ToString();
+    }
+
     public static string Shown(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
