@@ -56,6 +56,21 @@ public sealed class SpecErrorMessageTests : IDisposable
     }
 
     [Fact]
+    public void Tune_LabelWithNewlineInAnInvalidNode_OneLineWithTheLabelEscaped()
+    {
+        var path = Path.Combine(_directory, "label.json");
+        File.WriteAllText(path, """{"name": "n", "objective": "branin", "maxEvals": 3, "space": {"l\nr": {"$hp": "uniform", "low": 1, "high": 0}}}""");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = HqCommand.Run(["tune", path, "--tracking", $"sqlite:{Path.Combine(_directory, "runs.db")}"], stdout, stderr);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        var line = Assert.Single(stderr.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(@"'l\u000ar'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Tune_PointOutsideTheSpace_MessageStartsWithTheFileLikeEveryOther()
     {
         var path = Path.Combine(_directory, "points.json");
