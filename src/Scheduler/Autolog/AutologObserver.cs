@@ -145,8 +145,9 @@ internal sealed class AutologObserver(TrackingClient client, string experimentNa
 
         if (trial.Error is { } error)
         {
-            tags.Add(new("hq.error_type", error.Type));
-            tags.Add(new("hq.error_message", error.Message));
+            // The objective's own text: a megabyte message must not fail the experiment's logging.
+            tags.Add(new("hq.error_type", TrackingClient.ToStorableTagValue(error.Type)));
+            tags.Add(new("hq.error_message", TrackingClient.ToStorableTagValue(error.Message)));
         }
 
         await client.LogBatchAsync(runId, metrics, tags: tags, cancellationToken: cancellationToken);
@@ -173,7 +174,7 @@ internal sealed class AutologObserver(TrackingClient client, string experimentNa
 
         if (ended.Error is { } error)
         {
-            await client.SetTagAsync(_parentRunId, ErrorTag, $"{error.GetType().Name}: {error.Message}", cancellationToken);
+            await client.SetTagAsync(_parentRunId, ErrorTag, TrackingClient.ToStorableTagValue($"{error.GetType().Name}: {error.Message}"), cancellationToken);
         }
 
         if (_ownsParent)

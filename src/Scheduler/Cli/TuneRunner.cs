@@ -33,7 +33,8 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
         }
         catch (Exception ex) when (ex is SpecException or ArgumentException or ObjectivesFileException)
         {
-            await stderr.WriteLineAsync($"hq tune: {ex.Message}");
+            // One line whatever the spec holds: a label or value with a newline is shown escaped.
+            await stderr.WriteLineAsync($"hq tune: {InputText.OneLine(ex.Message)}");
             return ExitCodes.BadInput;
         }
 
@@ -110,7 +111,7 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
             }
             catch (ArgumentException ex)
             {
-                throw new SpecException($"$.pointsToEvaluate[{i}]: {ex.Message}", ex);
+                throw new SpecException($"{settings.SpecPath}: $.pointsToEvaluate[{i}]: {ex.Message}", ex);
             }
         }
 

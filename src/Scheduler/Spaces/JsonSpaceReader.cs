@@ -54,7 +54,7 @@ internal static class JsonSpaceReader
         if (kindElement.ValueKind != JsonValueKind.String || !DistributionKindNames.TryParse(kindElement.GetString()!, out var kind))
         {
             throw new ArgumentException(
-                $"{SpacePath.Key(path, KindField)}: unknown $hp kind {kindElement.GetRawText()}; expected one of {string.Join(", ", DistributionKindNames.All)}");
+                $"{SpacePath.Key(path, KindField)}: unknown $hp kind {InputText.Shown(kindElement.GetRawText())}; expected one of {string.Join(", ", DistributionKindNames.All)}");
         }
 
         var name = kind.ToHyperoptName();
@@ -115,7 +115,7 @@ internal static class JsonSpaceReader
         {
             return label.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(label.GetString())
                 ? label.GetString()!
-                : throw new ArgumentException($"{SpacePath.Key(path, "label")}: {name} label must be a non-empty string, got {label.GetRawText()}");
+                : throw new ArgumentException($"{SpacePath.Key(path, "label")}: {name} label must be a non-empty string, got {InputText.Shown(label.GetRawText())}");
         }
 
         return labelPath.Length > 0
@@ -162,7 +162,7 @@ internal static class JsonSpaceReader
 
         return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number)
             ? number
-            : throw new ArgumentException($"{fieldPath}: {name} {field} must be a finite number, got {value.GetRawText()}");
+            : throw new ArgumentException($"{fieldPath}: {name} {field} must be a finite number, got {InputText.Shown(value.GetRawText())}");
     }
 
     private static long Integer(JsonElement json, string path, string name, string field)

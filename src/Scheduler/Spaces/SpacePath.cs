@@ -7,10 +7,11 @@ internal static class SpacePath
 {
     public const string Root = "$";
 
+    /// <summary>The path of a member; an unusual key is quoted, and shown on one line and cut (<see cref="InputText"/>).</summary>
     public static string Key(string path, string key) =>
         key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '$')
-            ? $"{path}.{key}"
-            : $"{path}['{key.Replace("'", "\\'", StringComparison.Ordinal)}']";
+            ? $"{path}.{InputText.Shown(key)}"
+            : $"{path}['{InputText.Shown(key).Replace("'", "\\'", StringComparison.Ordinal)}']";
 
     public static string Index(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
 }

@@ -103,9 +103,10 @@ public sealed record ExperimentSpec
     {
         var spec = new JsonObjectReader(root, "$");
         var name = spec.String("name", required: true)!;
-        if (name.Length == 0 || name.Length > 250 || name.Any(char.IsControl))
+        // The tracking store refuses a blank experiment name; say so here, before anything starts.
+        if (name.Length == 0 || name.Length > 250 || name.Any(char.IsControl) || string.IsNullOrWhiteSpace(name))
         {
-            throw new SpecException("$.name: must be 1 to 250 characters without control characters");
+            throw new SpecException("$.name: must be 1 to 250 characters without control characters, and not only spaces");
         }
 
         var result = new ExperimentSpec

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using HyperQueue.Scheduler.Spaces;
 
 namespace HyperQueue.Scheduler.Specs;
 
@@ -25,7 +26,7 @@ internal sealed class JsonObjectReader
 
     public string Path { get; }
 
-    public string PathOf(string name) => $"{Path}.{name}";
+    public string PathOf(string name) => SpacePath.Key(Path, name);
 
     public bool TryGet(string name, out JsonElement value)
     {
@@ -119,8 +120,8 @@ internal sealed class JsonObjectReader
 
     public static string Describe(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => $"the string \"{Truncate(value.GetString() ?? "")}\"",
-        JsonValueKind.Number => $"the number {Truncate(value.GetRawText())}",
+        JsonValueKind.String => $"the string \"{InputText.Shown(value.GetString() ?? "")}\"",
+        JsonValueKind.Number => $"the number {InputText.Shown(value.GetRawText())}",
         JsonValueKind.True or JsonValueKind.False => $"{value.GetRawText()}",
         JsonValueKind.Null => "null",
         JsonValueKind.Array => "an array",
@@ -129,6 +130,4 @@ internal sealed class JsonObjectReader
     };
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Truncate(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }

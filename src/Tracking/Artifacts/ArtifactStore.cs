@@ -26,9 +26,10 @@ internal sealed class ArtifactStore(string root)
         var runDirectory = Path.GetFullPath(runArtifactUri);
         var destination = Path.GetFullPath(Path.Combine(runDirectory, name));
         EnsureInside(runDirectory, destination, name);
+        // Links first, then folders: creating "link/new" through a link to elsewhere would already write outside.
+        EnsureNoEscapingLinks(runDirectory, destination, name);
         var directory = Path.GetDirectoryName(destination)!;
         Directory.CreateDirectory(directory);
-        EnsureNoEscapingLinks(runDirectory, destination, name);
 
         var temporary = Path.Combine(directory, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.partial");
         try
@@ -58,7 +59,9 @@ internal sealed class ArtifactStore(string root)
             return [];
         }
 
-        return [.. Directory.EnumerateFiles(runDirectory, "*", SearchOption.AllDirectories)
+        // Links are skipped: artifacts are never written through one, and a planted link must not list outside files.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        return [.. Directory.EnumerateFiles(runDirectory, "*", options)
             .Where(file => !Path.GetFileName(file).EndsWith(".partial", StringComparison.Ordinal))
             .Select(file => Path.GetRelativePath(runDirectory, file).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)];
@@ -73,20 +76,30 @@ internal sealed class ArtifactStore(string root)
         }
     }
 
-    // A symbolic link inside the run folder (or as the file itself) could send the write anywhere: follow each one.
+    // A symbolic link inside the run folder (or as the file itself) could send the write anywhere: follow each one,
+    // from the run folder down, including links whose target does not exist yet (creating it would write outside).
     private static void EnsureNoEscapingLinks(string runDirectory, string destination, string name)
     {
-        if (File.Exists(destination) && new FileInfo(destination).LinkTarget is not null)
+        if (new FileInfo(destination).LinkTarget is not null)
         {
             throw new ArgumentException($"artifact path '{name}' is a symbolic link; artifacts are never written through links");
         }
 
-        for (var directory = Path.GetDirectoryName(destination); directory is not null && directory.Length > runDirectory.Length; directory = Path.GetDirectoryName(directory))
+        var relative = Path.GetRelativePath(runDirectory, Path.GetDirectoryName(destination)!);
+        var directory = runDirectory;
+        foreach (var part in relative.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Where(part => part != "."))
         {
-            var target = new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true);
-            if (target is not null)
+            directory = Path.Combine(directory, part);
+            var info = new DirectoryInfo(directory);
+            if (info.LinkTarget is { } linkTarget)
             {
-                EnsureInside(runDirectory, Path.GetFullPath(target.FullName), name);
+                var target = info.Exists ? info.ResolveLinkTarget(returnFinalTarget: true)!.FullName : Path.GetFullPath(linkTarget, Path.GetDirectoryName(directory)!);
+                EnsureInside(runDirectory, Path.GetFullPath(target), name);
+            }
+            else if (!info.Exists)
+            {
+                // Nothing below a folder that does not exist can be a link yet.
+                return;
             }
         }
     }

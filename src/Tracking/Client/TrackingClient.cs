@@ -417,8 +417,22 @@ public sealed class TrackingClient : IAsyncDisposable
                 $"trial {trial.TrialId}: state {trial.State} cannot have status {trial.Status}; a status marks a completed trial", nameof(trial));
         }
 
-        return store.UpsertTrialAsync(trial, cancellationToken);
+        // The error text is the objective's (an exception message, a program's stderr): cleaned and cut like a tag
+        // value, so a megabyte message or a NUL (which Postgres text cannot hold) does not fail the write.
+        return store.UpsertTrialAsync(
+            trial with
+            {
+                ErrorType = trial.ErrorType is { } type ? RunDataRules.ToStorableTagValue(type) : null,
+                ErrorMessage = trial.ErrorMessage is { } message ? RunDataRules.ToStorableTagValue(message) : null,
+            },
+            cancellationToken);
     }
+
+    /// <summary>
+    /// Free text (an exception message, a stderr tail) made storable as a tag value: NUL removed, unpaired
+    /// surrogates replaced by U+FFFD, cut to MLflow's 8,000-character tag limit (as MLflow's autologging truncates).
+    /// </summary>
+    public static string ToStorableTagValue(string text) => RunDataRules.ToStorableTagValue(text);
 
     /// <summary>The trial records of an experiment (optionally of one parent run), by trial number: what resuming reads.</summary>
     public Task<IReadOnlyList<TrialRecord>> ListTrialsAsync(string experimentId, string? parentRunId = null, CancellationToken cancellationToken = default)

@@ -44,9 +44,60 @@ internal sealed class MlflowRequest
                 throw MlflowApiException.Invalid($"request body must be a JSON object, got {document.RootElement.ValueKind}");
             }
 
+            RequireValidText(document.RootElement, "$");
             return new MlflowRequest(document.RootElement.Clone(), request.Query);
         }
     }
+
+    /// <summary>
+    /// The parser checks string bytes only when a string is read: invalid UTF-8 or a lone surrogate escape
+    /// (<c>"\ud800"</c>) would surface later as an InvalidOperationException (a 500). Read every name and string now.
+    /// </summary>
+    private static void RequireValidText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw InvalidText(path);
+                    }
+
+                    RequireValidText(property.Value, $"{path}.{(name.Length <= 60 ? name : name[..60] + "...")}");
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    RequireValidText(item, string.Create(CultureInfo.InvariantCulture, $"{path}[{index++}]"));
+                }
+
+                break;
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw InvalidText(path);
+                }
+
+                break;
+        }
+    }
+
+    private static MlflowApiException InvalidText(string path) =>
+        MlflowApiException.Invalid($"request body: a string at {path} is not valid UTF-8 (or is a lone UTF-16 surrogate escape)");
 
     public string RequiredString(string name) =>
         OptionalString(name) ?? throw MlflowApiException.Invalid($"missing value for required parameter '{name}'");

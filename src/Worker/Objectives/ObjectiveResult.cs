@@ -43,21 +43,36 @@ public sealed record ObjectiveResult
 
     /// <summary>
     /// Applies hyperopt's rules to what the objective returned: ok needs a loss that is finite or +infinity
-    /// (NaN and -infinity fail with the reason); cancelled and fail pass through unchanged.
+    /// (NaN and -infinity fail with the reason), a loss variance that is finite and not negative, and a true loss
+    /// that is a loss. Cancelled and fail keep their status and reason; a non-finite variance or true loss they
+    /// carry is dropped, since no store can hold a NaN.
     /// </summary>
     public ObjectiveResult Normalize()
     {
         if (Status != TrialStatus.Ok)
         {
-            return this;
+            return IsVariance(LossVariance) && IsLoss(TrueLoss)
+                ? this
+                : this with { LossVariance = IsVariance(LossVariance) ? LossVariance : null, TrueLoss = IsLoss(TrueLoss) ? TrueLoss : null };
         }
 
-        return Loss switch
+        var invalid = Loss switch
         {
-            null => this with { Status = TrialStatus.Fail, Error = new TrialError("invalid_result", "status ok requires a loss, and none was given") },
-            double.NaN => this with { Status = TrialStatus.Fail, Loss = null, Error = new TrialError("invalid_result", "loss is NaN") },
-            double.NegativeInfinity => this with { Status = TrialStatus.Fail, Loss = null, Error = new TrialError("invalid_result", "loss is -infinity") },
-            _ => this,
+            null => "status ok requires a loss, and none was given",
+            double.NaN => "loss is NaN",
+            double.NegativeInfinity => "loss is -infinity",
+            _ when !IsVariance(LossVariance) => $"loss_variance is {Format(LossVariance!.Value)}; it must be a finite number, zero or more",
+            _ when !IsLoss(TrueLoss) => $"true_loss is {Format(TrueLoss!.Value)}; like the loss it must be a number or +infinity",
+            _ => null,
         };
+        return invalid is null
+            ? this
+            : this with { Status = TrialStatus.Fail, Loss = null, LossVariance = null, TrueLoss = null, Error = new TrialError("invalid_result", invalid) };
     }
+
+    private static bool IsVariance(double? variance) => variance is not { } v || (double.IsFinite(v) && v >= 0);
+
+    private static bool IsLoss(double? loss) => loss is not { } l || !(double.IsNaN(l) || double.IsNegativeInfinity(l));
+
+    private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

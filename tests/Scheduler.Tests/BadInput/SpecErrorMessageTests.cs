@@ -1,0 +1,88 @@
+using HyperQueue.Scheduler.Cli;
+using HyperQueue.Scheduler.Spaces;
+using HyperQueue.Scheduler.Specs;
+
+namespace HyperQueue.Scheduler.Tests.BadInput;
+
+/// <summary>The exact messages for the spec defects the mutation suite found, so each fix stays fixed.</summary>
+public sealed class SpecErrorMessageTests : IDisposable
+{
+    private const string Rest = """ "objective": "branin", "maxEvals": 3, "space": {"x1": {"$hp": "uniform", "low": 0, "high": 1}}""";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("hq-spec-message-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Parse_AlgorithmObjectWithAnOptionNothingReads_RejectedNamingIt()
+    {
+        var error = Assert.Throws<SpecException>(() => ExperimentSpec.Parse($$"""{"name": "n", "algo": {"name": "tpe", "gamma": 0.25},{{Rest}}}""", "s.json"));
+
+        Assert.Equal("s.json: $.algo.gamma: unknown member; accepted members here are name", error.Message);
+    }
+
+    [Theory]
+    [InlineData("   ")]
+    [InlineData("\u00a0")]
+    public void Parse_BlankName_RejectedBeforeTheTrackingStoreSeesIt(string name)
+    {
+        var error = Assert.Throws<SpecException>(() => ExperimentSpec.Parse($$"""{"name": "{{name}}",{{Rest}}}""", "s.json"));
+
+        Assert.Equal("s.json: $.name: must be 1 to 250 characters without control characters, and not only spaces", error.Message);
+    }
+
+    [Fact]
+    public void Parse_MemberNameWithNewlineAndEscape_ShownOnOneLineEscaped()
+    {
+        var error = Assert.Throws<SpecException>(() => ExperimentSpec.Parse($$"""{"name": "n", "max\nEvals\u001b[31m": 1,{{Rest}}}""", "s.json"));
+
+        Assert.StartsWith(@"s.json: $['max\u000aEvals\u001b[31m']: unknown member; accepted members here are ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_TenThousandCharacterMemberName_CutInTheMessage()
+    {
+        var error = Assert.Throws<SpecException>(() => ExperimentSpec.Parse($$"""{"name": "n", "{{new string('k', 10_000)}}": 1,{{Rest}}}""", "s.json"));
+
+        Assert.StartsWith($"s.json: $.{new string('k', InputText.MaxShownLength)}...(10000 characters): unknown member", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromJson_TenThousandCharacterBound_CutInTheMessage()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SearchSpace.FromJson($$$"""{"x": {"$hp": "uniform", "low": "{{{new string('9', 10_000)}}}", "high": 1}}"""));
+
+        Assert.Equal($"$.x.low: uniform low must be a finite number, got \"{new string('9', InputText.MaxShownLength - 1)}...(10002 characters)", error.Message);
+    }
+
+    [Fact]
+    public void Tune_LabelWithNewlineInAnInvalidNode_OneLineWithTheLabelEscaped()
+    {
+        var path = Path.Combine(_directory, "label.json");
+        File.WriteAllText(path, """{"name": "n", "objective": "branin", "maxEvals": 3, "space": {"l\nr": {"$hp": "uniform", "low": 1, "high": 0}}}""");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = HqCommand.Run(["tune", path, "--tracking", $"sqlite:{Path.Combine(_directory, "runs.db")}"], stdout, stderr);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        var line = Assert.Single(stderr.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(@"'l\u000ar'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tune_PointOutsideTheSpace_MessageStartsWithTheFileLikeEveryOther()
+    {
+        var path = Path.Combine(_directory, "points.json");
+        File.WriteAllText(path, $$"""{"name": "n", "pointsToEvaluate": [{"x1": 7}],{{Rest}}}""");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = HqCommand.Run(["tune", path, "--tracking", $"sqlite:{Path.Combine(_directory, "runs.db")}"], stdout, stderr);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith($"hq tune: {path}: $.pointsToEvaluate[0]: ", stderr.ToString(), StringComparison.Ordinal);
+        // Rejected before the store was opened: not even the database file exists.
+        Assert.False(File.Exists(Path.Combine(_directory, "runs.db")));
+    }
+}
