@@ -47,7 +47,8 @@ public sealed class MultivariateParzenEstimatorTests
     {
         var space = SearchSpace.Create(new Dictionary<string, object?> { ["x"] = Hp.Uniform("x", 0, 1), ["y"] = Hp.Uniform("y", 0, 1) });
         var columns = ObservationColumns.From(space, [Observation(0.9, 0.1)]);
-        var estimator = MultivariateParzenEstimator.Fit(columns, [0], TpeOptions.Default);
+        var options = TpeOptions.Default with { PriorWeight = 0.5, AdaptiveJointBandwidth = false };
+        var estimator = MultivariateParzenEstimator.Fit(columns, [0, 1], [0], options);
         var random = new Random(7);
 
         var x = Index(space, "x");
@@ -59,6 +60,47 @@ public sealed class MultivariateParzenEstimatorTests
         // box; the prior (sigma = range, weight 0.5) ~0.04. Expected 2/3 * 0.085 + 1/3 * 0.04 = 0.070; binomial sd
         // over 10,000 draws 0.0026, so +-0.012 is over 4 sd.
         Assert.InRange(near / 10_000.0, 0.058, 0.082);
+    }
+
+    [Fact]
+    public void LogDensity_BranchGroupOfNestedChoices_IntegratesToOne()
+    {
+        var space = TestSpaces.NestedChoices();
+        var history = SequentialMinimizer.Run(Algo.Rand(), space, TestSpaces.NestedChoicesLoss, 30, seed: 4);
+        var columns = ObservationColumns.From(space, history);
+        int a = Index(space, "a"), inner = Index(space, "inner");
+        var rows = Enumerable.Range(0, columns.Count).Where(row => columns.IsActive(a, row)).ToArray();
+        var estimator = MultivariateParzenEstimator.Fit(columns, [a, inner], rows, TpeOptions.Default);
+
+        // The group {a, inner}: a density over a in [0, 1] times a mass over the two inner options. Simpson's rule on
+        // 2,000 intervals: sigmas are at least range / 100, so h^4 max|f''''| / 180 is far below the 1e-6 tolerance.
+        var total = 0.0;
+        for (var option = 0; option < 2; option++)
+        {
+            total += Simpson(value => Math.Exp(estimator.LogDensity([value, option])), 0, 1, 2000);
+        }
+
+        Assert.True(rows.Length is > 5 and < 30, $"{rows.Length} of 30 rows in the branch");
+        Assert.Equal(1.0, total, 1e-6);
+    }
+
+    [Fact]
+    public void Fit_AdaptiveBandwidth_LargerGapToTheSortedNeighboursClipped()
+    {
+        var space = SearchSpace.Create(new Dictionary<string, object?> { ["x"] = Hp.Uniform("x", 0, 1), ["y"] = Hp.Uniform("y", 0, 1) });
+        var columns = ObservationColumns.From(space, [Observation(0.6, 0.5), Observation(0.1, 0.5), Observation(0.2, 0.5), Observation(0.9, 0.1)]);
+        var options = TpeOptions.Default with { AdaptiveJointBandwidth = true };
+
+        var estimator = MultivariateParzenEstimator.Fit(columns, [Index(space, "x")], [0, 1, 2], options);
+
+        // Sorted with the prior mu 0.5: 0.1, 0.2, 0.5, 0.6. Gaps: 0.1 -> 0.1, 0.2 -> max(0.1, 0.3), 0.6 -> 0.1; clipped
+        // to [range / min(100, 4 + 1), range] = [0.2, 1]; the prior keeps sigma = range. Kernels in row order, prior last.
+        double[] expected = [0.2, 0.2, 0.3, 1.0];
+        Assert.Equal(expected.Length, estimator.Sigmas(0).Length);
+        for (var k = 0; k < expected.Length; k++)
+        {
+            Assert.Equal(expected[k], estimator.Sigmas(0)[k], 1e-12);
+        }
     }
 
     private static int Index(SearchSpace space, string label) =>
@@ -82,7 +124,7 @@ public sealed class MultivariateParzenEstimatorTests
             .Select(_ => new TrialObservation(space.SamplePrior(random), random.NextDouble(), TrialStatus.Ok))
             .ToList();
         var columns = ObservationColumns.From(space, history);
-        return MultivariateParzenEstimator.Fit(columns, [.. Enumerable.Range(0, observations)], TpeOptions.Default);
+        return MultivariateParzenEstimator.Fit(columns, [.. Enumerable.Range(0, space.Parameters.Count)], [.. Enumerable.Range(0, observations)], TpeOptions.Default);
     }
 
     private static TrialObservation Observation(double x, double y) =>

@@ -137,7 +137,7 @@ public sealed class TreeParzenEstimatorTests
     }
 
     [Fact]
-    public void Suggest_MultivariateOnAConditionalSpace_FallsBackToThePerParameterModel()
+    public void Suggest_MultivariateOnAConditionalSpace_GroupsDifferFromThePerParameterModel()
     {
         var space = TestSpaces.EveryKind();
         var history = SequentialMinimizer.Run(Algo.Rand(), space, TestSpaces.EveryKindLoss, 40, seed: 2);
@@ -146,7 +146,23 @@ public sealed class TreeParzenEstimatorTests
         var joint = Algo.Tpe(TpeOptions.Default with { Multivariate = true }).Suggest(request);
         var perParameter = Algo.Tpe(TpeOptions.Default with { Multivariate = false }).Suggest(request);
 
-        Assert.Equal(perParameter.Select(Describe), joint.Select(Describe));
+        Assert.All(joint, point => space.ValidateAssignment(point));
+        Assert.NotEqual(perParameter.Select(Describe), joint.Select(Describe));
+    }
+
+    [Fact]
+    public void Suggest_GroupedNestedChoices_SameSeedSamePointsOtherSeedOthers()
+    {
+        var space = TestSpaces.NestedChoices();
+        var history = SequentialMinimizer.Run(Algo.Rand(), space, TestSpaces.NestedChoicesLoss, 30, seed: 6);
+
+        var first = Algo.Tpe().Suggest(new SuggestionRequest(space, history, [], 4, 30, Seed: 6));
+        var second = Algo.Tpe().Suggest(new SuggestionRequest(space, history, [], 4, 30, Seed: 6));
+        var otherSeed = Algo.Tpe().Suggest(new SuggestionRequest(space, history, [], 4, 30, Seed: 7));
+
+        Assert.All(first, point => space.ValidateAssignment(point));
+        Assert.Equal(first.Select(Describe), second.Select(Describe));
+        Assert.NotEqual(first.Select(Describe), otherSeed.Select(Describe));
     }
 
     [Fact]
