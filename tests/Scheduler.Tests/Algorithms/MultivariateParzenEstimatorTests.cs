@@ -27,7 +27,8 @@ public sealed class MultivariateParzenEstimatorTests
             ["q"] = Hp.QUniform("q", 0, 10, 1),
             ["c"] = Hp.Choice("c", "a", "b", "c"),
         });
-        var estimator = Fit(space, 6, seed: 5);
+        // The Scott-like bandwidth 0.2 * 6^(-1/6) * 10 = 1.5 is under four cells: every cell mass is exact (erfc).
+        var estimator = Fit(space, 6, seed: 5, TpeOptions.Default with { AdaptiveJointBandwidth = false });
 
         // Cells [v - 1/2, v + 1/2] clipped to [0, 10] tile the range exactly, and the options exhaust the choice.
         var total = 0.0;
@@ -40,6 +41,32 @@ public sealed class MultivariateParzenEstimatorTests
         }
 
         Assert.Equal(1.0, total, 1e-6);
+    }
+
+    [Fact]
+    public void LogDensity_QuantizedAdaptiveKernels_MassesSumToOneWithinTheMidpointBound()
+    {
+        var space = SearchSpace.Create(new Dictionary<string, object?>
+        {
+            ["q"] = Hp.QUniform("q", 0, 10, 1),
+            ["c"] = Hp.Choice("c", "a", "b", "c"),
+        });
+        // Adaptive kernels of a quantized parameter are at least four cells wide, so each cell mass is the midpoint
+        // density times the width, relative error at most w^2 (1 + z^2) / (24 sigma^2) per cell: summed over the cells
+        // that is at most (1/16) * E[1 + z^2] / 24 = 2 / 384 = 0.0052.
+        var estimator = Fit(space, 6, seed: 5);
+
+        // Cells [v - 1/2, v + 1/2] clipped to [0, 10] tile the range exactly, and the options exhaust the choice.
+        var total = 0.0;
+        for (var value = 0; value <= 10; value++)
+        {
+            for (var option = 0; option < 3; option++)
+            {
+                total += Math.Exp(estimator.LogDensity(Point(space, ("q", value), ("c", option))));
+            }
+        }
+
+        Assert.Equal(1.0, total, 0.0053);
     }
 
     [Fact]
@@ -117,14 +144,14 @@ public sealed class MultivariateParzenEstimatorTests
         return point;
     }
 
-    private static MultivariateParzenEstimator Fit(SearchSpace space, int observations, int seed)
+    private static MultivariateParzenEstimator Fit(SearchSpace space, int observations, int seed, TpeOptions? options = null)
     {
         var random = new Random(seed);
         var history = Enumerable.Range(0, observations)
             .Select(_ => new TrialObservation(space.SamplePrior(random), random.NextDouble(), TrialStatus.Ok))
             .ToList();
         var columns = ObservationColumns.From(space, history);
-        return MultivariateParzenEstimator.Fit(columns, [.. Enumerable.Range(0, space.Parameters.Count)], [.. Enumerable.Range(0, observations)], TpeOptions.Default);
+        return MultivariateParzenEstimator.Fit(columns, [.. Enumerable.Range(0, space.Parameters.Count)], [.. Enumerable.Range(0, observations)], options ?? TpeOptions.Default);
     }
 
     private static TrialObservation Observation(double x, double y) =>
