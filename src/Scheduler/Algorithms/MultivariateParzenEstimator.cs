@@ -7,7 +7,8 @@ namespace HyperQueue.Scheduler.Algorithms;
 /// Optuna's multivariate TPE density (<c>TPESampler(multivariate=True)</c>): one joint kernel per observation over every
 /// parameter plus a prior kernel, so candidates drawn from the good density keep the correlations of the good trials
 /// and are scored by the product of their per-parameter densities. Numeric kernels are truncated normals in model
-/// space with Scott-like bandwidth 0.2 * n^(-1/(d+4)) * range; categorical kernels put prior_weight/(n+1) on every
+/// space with Scott-like bandwidth 0.2 * n^(-1/(d+4)) * range, or (<see cref="TpeOptions.AdaptiveJointBandwidth"/>)
+/// per kernel and parameter hyperopt's adaptive bandwidth; categorical kernels put prior_weight/(n+1) on every
 /// option and 1 on the observed one. Fitted per group of parameters (<see cref="ParameterGroups"/>) on the rows where
 /// the group was active, so a conditional space gets one joint density per branch.
 /// </summary>

@@ -44,7 +44,8 @@ public sealed record TpeOptions
 
     /// <summary>
     /// Multivariate kernels take, per parameter, hyperopt's adaptive bandwidth (the larger gap to the sorted
-    /// neighbours on the same side) instead of one Scott-like bandwidth. Internal benchmark knob.
+    /// neighbours on the same side) instead of one Scott-like bandwidth. On in <see cref="Default"/>; internal so the
+    /// quality benchmark can measure the Scott-like kernel beside it.
     /// </summary>
     internal bool AdaptiveJointBandwidth { get; init; }
 
