@@ -5,7 +5,9 @@ namespace HyperQueue.Bench;
 
 /// <summary>
 /// An algorithm name as the CLI spells it, or a TPE variant for tuning the default by measurement:
-/// <c>tpe:multivariate=false;gamma=0.2;startup=10;prior=1;candidates=48;split=sqrt</c> (options over the default).
+/// <c>tpe:multivariate=false;gamma=0.2;startup=10;prior=1;candidates=48;split=sqrt</c> (options over the default), plus
+/// the multivariate kernel's internal knobs <c>bandwidth</c> (Scott factor), <c>adaptive</c> (true/false) and
+/// <c>floor</c> (the in-flight bandwidth floor).
 /// </summary>
 internal static class AlgorithmSpec
 {
@@ -29,6 +31,9 @@ internal static class AlgorithmSpec
                 "startup" => options with { StartupTrials = int.Parse(value, CultureInfo.InvariantCulture) },
                 "prior" => options with { PriorWeight = double.Parse(value, CultureInfo.InvariantCulture) },
                 "candidates" => options with { Candidates = int.Parse(value, CultureInfo.InvariantCulture) },
+                "bandwidth" => options with { BandwidthFactor = double.Parse(value, CultureInfo.InvariantCulture) },
+                "adaptive" => options with { AdaptiveJointBandwidth = bool.Parse(value) },
+                "floor" => options with { InFlightBandwidthFloor = double.Parse(value, CultureInfo.InvariantCulture) },
                 "split" => options with { Split = value == "sqrt" ? TpeSplit.SquareRoot : TpeSplit.Linear },
                 _ => throw new ArgumentException($"variant option '{parts[0]}' is unknown"),
             };

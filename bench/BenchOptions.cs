@@ -4,10 +4,10 @@ namespace HyperQueue.Bench;
 
 /// <summary>Command-line options of the benchmark suites (BENCHMARKS.md sections 1 and 2).</summary>
 internal sealed record BenchOptions(
-    string Suite, int Evals, int Seeds, IReadOnlyList<string> Algorithms, int Parallel, IReadOnlyList<string> Functions, IReadOnlyList<int> Trials)
+    string Suite, int Evals, int Seeds, IReadOnlyList<string> Algorithms, int Parallel, IReadOnlyList<string> Functions, IReadOnlyList<int> Trials, int FirstSeed)
 {
     public const string Usage = """
-        usage: quality [--evals 100] [--seeds 20] [--algo rand,tpe,tpe-hyperopt,anneal] [--parallel 1] [--fn branin,...,mixed]
+        usage: quality [--evals 100] [--seeds 20] [--algo rand,tpe,tpe-hyperopt,anneal] [--parallel 1] [--fn branin,...,mixed] [--first-seed 0]
                suggest [--trials 100,1000,3000,10000] [--algo tpe]
         """;
 
@@ -38,8 +38,9 @@ internal sealed record BenchOptions(
             List(values, "algo", defaultAlgorithms),
             Int(values, "parallel", 1),
             List(values, "fn", string.Join(',', BenchmarkFunctions.ClosedForm.Select(f => f.Name))),
-            [.. List(values, "trials", "100,1000,3000,10000").Select(t => ParseInt("trials", t))]);
-        var unknown = values.Keys.Except(["evals", "seeds", "algo", "parallel", "fn", "trials"]).FirstOrDefault();
+            [.. List(values, "trials", "100,1000,3000,10000").Select(t => ParseInt("trials", t))],
+            values.TryGetValue("first-seed", out var firstSeed) ? ParseSeed(firstSeed) : 0);
+        var unknown = values.Keys.Except(["evals", "seeds", "algo", "parallel", "fn", "trials", "first-seed"]).FirstOrDefault();
         return unknown is null ? options : throw new ArgumentException($"option '--{unknown}' is unknown");
     }
 
@@ -50,6 +51,11 @@ internal sealed record BenchOptions(
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : throw new ArgumentException($"--{name} ({text}) must be a positive integer");
+
+    private static int ParseSeed(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw new ArgumentException($"--first-seed ({text}) must be a non-negative integer");
 
     private static string[] List(Dictionary<string, string> values, string name, string fallback) =>
         (values.TryGetValue(name, out var text) ? text : fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -20,7 +20,7 @@ internal static class SuggestSuite
         var space = Space();
         foreach (var name in options.Algorithms)
         {
-            var algorithm = Algo.Parse(name);
+            var algorithm = AlgorithmSpec.Parse(name);
             // Warm-up on a small history until tiered compilation has promoted the hot loops: a long-running
             // scheduler runs optimized code, a cold process would measure the JIT's first tier.
             // A history of 1,000 runs the window and vector paths that a history of 100 barely reaches.
@@ -44,7 +44,7 @@ internal static class SuggestSuite
                 }
 
                 // min_ms is the least disturbed repetition: on a shared machine the median also measures other processes.
-                output.WriteLine(JsonSerializer.Serialize(new { algo = algorithm.Name, trials, median_ms = Quantiles.Of(times, 0.5), min_ms = times.Min() }));
+                output.WriteLine(JsonSerializer.Serialize(new { algo = name.Contains(':', StringComparison.Ordinal) ? name : algorithm.Name, trials, median_ms = Quantiles.Of(times, 0.5), min_ms = times.Min() }));
             }
         }
     }

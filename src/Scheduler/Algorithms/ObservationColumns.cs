@@ -77,6 +77,10 @@ internal sealed class ObservationColumns
 
     public NumericDomain? DomainOf(int parameter) => domains[parameter];
 
+    /// <summary>Whether parameter <paramref name="parameter"/> had a (valid) value in row <paramref name="row"/>.</summary>
+    public bool IsActive(int parameter, int row) =>
+        domains[parameter] is null ? categories[parameter][row] >= 0 : !double.IsNaN(numbers[parameter][row]);
+
     /// <summary>The rows of <paramref name="history"/> (cancelled trials left out), sorted in bulk.</summary>
     public static ObservationColumns From(SearchSpace space, IReadOnlyList<TrialObservation> history, int start = 0, ObservationColumns? extend = null)
     {

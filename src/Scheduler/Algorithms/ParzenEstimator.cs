@@ -82,14 +82,21 @@ internal static class ParzenEstimator
     /// <summary>The sorted kernels' sigmas, with hyperopt's special cases for zero and one observation.</summary>
     internal static double[] Bandwidths(double[] sortedMus, int priorPosition, double priorSigma)
     {
+        var sigmas = new double[sortedMus.Length];
+        Bandwidths(sortedMus, priorPosition, priorSigma, sigmas);
+        return sigmas;
+    }
+
+    /// <summary><see cref="Bandwidths(double[], int, double)"/> into a caller's buffer of the same length.</summary>
+    internal static void Bandwidths(ReadOnlySpan<double> sortedMus, int priorPosition, double priorSigma, Span<double> sigmas)
+    {
         var count = sortedMus.Length;
-        var sigmas = new double[count];
         if (count == 2)
         {
             // One observation: hyperopt gives it half the prior's width.
             sigmas[priorPosition] = priorSigma;
             sigmas[1 - priorPosition] = 0.5 * priorSigma;
-            return sigmas;
+            return;
         }
 
         if (count > 2)
@@ -100,7 +107,7 @@ internal static class ParzenEstimator
             }
 
             sigmas[0] = sortedMus[1] - sortedMus[0];
-            sigmas[^1] = sortedMus[^1] - sortedMus[^2];
+            sigmas[count - 1] = sortedMus[count - 1] - sortedMus[count - 2];
         }
 
         var maxSigma = priorSigma;
@@ -111,7 +118,6 @@ internal static class ParzenEstimator
         }
 
         sigmas[priorPosition] = priorSigma;
-        return sigmas;
     }
 
     private static double Linspace(double start, double stop, int count, int index) =>

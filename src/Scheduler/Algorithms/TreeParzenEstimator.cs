@@ -6,8 +6,8 @@ namespace HyperQueue.Scheduler.Algorithms;
 /// <summary>
 /// hyperopt's tpe.suggest: split the trials into a good and a bad set by loss, fit one density per parameter on each
 /// (only on the trials where the parameter was active), draw candidates from the good density and keep, per
-/// parameter, the one with the largest log l(x) - log g(x). With <see cref="TpeOptions.Multivariate"/> on a space
-/// without conditional parameters, one joint density per set instead (Optuna's multivariate TPE). The observations
+/// parameter, the one with the largest log l(x) - log g(x). With <see cref="TpeOptions.Multivariate"/>, one joint density
+/// per set and per group of parameters active together instead (Optuna's multivariate TPE with group=True). The observations
 /// are cached across calls (<see cref="ObservationCache"/>), so calls are serialized per instance.
 /// </summary>
 internal sealed class TreeParzenEstimator : ISearchAlgorithm
@@ -49,7 +49,7 @@ internal sealed class TreeParzenEstimator : ISearchAlgorithm
                 var random = SeedSequence.ForTrial(request.Seed, request.FirstTrialNumber + k);
                 var point = startupCount + k < options.StartupTrials || observations.OkCount == 0
                     ? request.Space.SamplePrior(random)
-                    : SuggestOne(request.Space, observations, random);
+                    : SuggestOne(request.Space, observations, random, inFlight: request.Pending.Count + k > 0);
                 points.Add(point);
                 if (options.ConstantLiar && k < request.Count - 1)
                 {
@@ -61,12 +61,12 @@ internal sealed class TreeParzenEstimator : ISearchAlgorithm
         }
     }
 
-    private Dictionary<string, double?> SuggestOne(SearchSpace space, ObservationColumns observations, Random random)
+    private Dictionary<string, double?> SuggestOne(SearchSpace space, ObservationColumns observations, Random random, bool inFlight)
     {
         var isBelow = Split(observations);
-        if (options.Multivariate && !observations.HasInactive)
+        if (options.Multivariate)
         {
-            return SuggestJointly(space, observations, isBelow, random);
+            return SuggestJointly(space, observations, isBelow, random, inFlight ? options.InFlightBandwidthFloor : 0.0);
         }
 
         var positions = new int[observations.Count];
@@ -89,27 +89,43 @@ internal sealed class TreeParzenEstimator : ISearchAlgorithm
         return assignment;
     }
 
-    private Dictionary<string, double?> SuggestJointly(SearchSpace space, ObservationColumns observations, bool[] isBelow, Random random)
+    private Dictionary<string, double?> SuggestJointly(
+        SearchSpace space, ObservationColumns observations, bool[] isBelow, Random random, double bandwidthFloor)
     {
+        var proposals = new double[space.Parameters.Count];
         var belowRows = new List<int>();
         var aboveRows = new List<int>(observations.Count);
-        for (var row = 0; row < observations.Count; row++)
+        foreach (var group in ParameterGroups.Of(observations))
         {
-            (isBelow[row] ? belowRows : aboveRows).Add(row);
-        }
-
-        var good = MultivariateParzenEstimator.Fit(observations, [.. belowRows], options);
-        var bad = MultivariateParzenEstimator.Fit(observations, [.. aboveRows], options);
-        double[]? best = null;
-        var bestScore = double.NegativeInfinity;
-        for (var c = 0; c < options.Candidates; c++)
-        {
-            var candidate = good.Sample(random);
-            var score = good.LogDensity(candidate) - bad.LogDensity(candidate);
-            if (best is null || score > bestScore)
+            // Every group is proposed, active or not in the end, so the random stream does not depend on the branch taken.
+            belowRows.Clear();
+            aboveRows.Clear();
+            for (var row = 0; row < observations.Count; row++)
             {
-                best = candidate;
-                bestScore = score;
+                if (observations.IsActive(group[0], row))
+                {
+                    (isBelow[row] ? belowRows : aboveRows).Add(row);
+                }
+            }
+
+            var good = MultivariateParzenEstimator.Fit(observations, group, [.. belowRows], options, bandwidthFloor);
+            var bad = MultivariateParzenEstimator.Fit(observations, group, [.. aboveRows], options, bandwidthFloor);
+            double[]? best = null;
+            var bestScore = double.NegativeInfinity;
+            for (var c = 0; c < options.Candidates; c++)
+            {
+                var candidate = good.Sample(random);
+                var score = good.LogDensity(candidate) - bad.LogDensity(candidate);
+                if (best is null || score > bestScore)
+                {
+                    best = candidate;
+                    bestScore = score;
+                }
+            }
+
+            for (var j = 0; j < group.Length; j++)
+            {
+                proposals[group[j]] = best![j];
             }
         }
 
@@ -117,7 +133,14 @@ internal sealed class TreeParzenEstimator : ISearchAlgorithm
         for (var p = 0; p < space.Parameters.Count; p++)
         {
             var parameter = space.Parameters[p];
-            assignment[parameter.Label] = observations.DomainOf(p) is null ? ParameterModel.FromCategory(parameter, (int)best![p]) : best![p];
+            // Parameters come after the choices they depend on, so the choices made so far decide whether this one is active.
+            assignment[parameter.Label] = null;
+            if (space.IsActive(parameter, assignment))
+            {
+                assignment[parameter.Label] = observations.DomainOf(p) is null
+                    ? ParameterModel.FromCategory(parameter, (int)proposals[p])
+                    : proposals[p];
+            }
         }
 
         return assignment;

@@ -33,6 +33,34 @@ internal static class TestSpaces
         Math.Pow(p["u"]!.Value - 1, 2) + Math.Abs(p["qu"]!.Value - 30) / 50 + Math.Abs(Math.Log(p["lu"]!.Value) + 5) / 5
         + (p["model"] == 1 ? Math.Abs(p["depth"]!.Value - 7) / 5 + (p["criterion"] == 0 ? 0 : 0.5) : 2);
 
+    /// <summary>A choice nested in a choice's branch: groups {outer, w}, {a, inner}, {x}, {y}, {b}.</summary>
+    public static SearchSpace NestedChoices() => SearchSpace.Create(new Dictionary<string, object?>
+    {
+        ["w"] = Hp.Uniform("w", -1, 1),
+        ["outer"] = Hp.Choice("outer",
+            new Dictionary<string, object?>
+            {
+                ["a"] = Hp.Uniform("a", 0, 1),
+                ["inner"] = Hp.Choice("inner",
+                    new Dictionary<string, object?> { ["x"] = Hp.Uniform("x", -1, 1) },
+                    new Dictionary<string, object?> { ["y"] = Hp.QUniform("y", 0, 10, 1) }),
+            },
+            new Dictionary<string, object?> { ["b"] = Hp.Uniform("b", 0, 1) }),
+    });
+
+    /// <summary>Minimum 0 in branch (outer 0, inner 0) at a = 0.8, x = -0.5, w = 0.3; branch outer 1 is 0.5 worse at best.</summary>
+    public static double NestedChoicesLoss(IReadOnlyDictionary<string, double?> p)
+    {
+        var shared = Math.Pow(p["w"]!.Value - 0.3, 2);
+        if (p["outer"] == 1)
+        {
+            return shared + 0.5 + Math.Pow(p["b"]!.Value - 0.5, 2);
+        }
+
+        var branch = p["inner"] == 0 ? Math.Pow(p["x"]!.Value + 0.5, 2) : 0.3 + Math.Abs(p["y"]!.Value - 4) / 10;
+        return shared + Math.Pow(p["a"]!.Value - 0.8, 2) + branch;
+    }
+
     public static SearchSpace Quadratic() => SearchSpace.Create(new Dictionary<string, object?> { ["x"] = Hp.Uniform("x", -10, 10) });
 
     public static double QuadraticLoss(IReadOnlyDictionary<string, double?> p) => Math.Pow(p["x"]!.Value - 3, 2);
