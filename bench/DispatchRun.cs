@@ -22,8 +22,19 @@ internal static class DispatchRun
         SearchSpace.Create(new Dictionary<string, object?> { ["seconds"] = seconds, ["x"] = Hp.Uniform("x", 0, 1) });
 
     /// <summary>Runs <paramref name="trials"/> trials and fails unless every one of them finished ok.</summary>
+    /// <remarks>
+    /// Processor time is measured beside the wall time: on a shared machine the wall time also measures the other
+    /// processes, while the processor time per trial is what the dispatch itself costs.
+    /// </remarks>
     public static async Task<DispatchResult> RunAsync(
-        QueueBackend backend, double seconds, int trials, int parallelism, string? trackingUri, Action<int>? onCompleted, CancellationToken cancellationToken)
+        QueueBackend backend,
+        double seconds,
+        int trials,
+        int parallelism,
+        string? trackingUri,
+        IReadOnlyList<WorkerProcess> workers,
+        Action<int>? onCompleted,
+        CancellationToken cancellationToken)
     {
         var store = new QueueTrials(backend, Objective, parallelism);
         var timings = new DispatchTimings(onCompleted);
@@ -38,17 +49,26 @@ internal static class DispatchRun
         }
 
         var request = store.CreateRequest(Space(seconds), Algo.Rand(), observers) with { MaxEvals = trials, Seed = 1 };
+        using var scheduler = Process.GetCurrentProcess();
+        var schedulerBefore = scheduler.TotalProcessorTime;
+        var workersBefore = WorkersProcessorTime(workers);
         var stopwatch = Stopwatch.StartNew();
         var result = await OptimizationLoop.RunAsync(request, cancellationToken);
         var wall = stopwatch.Elapsed;
+        scheduler.Refresh();
+        var schedulerCpu = scheduler.TotalProcessorTime - schedulerBefore;
+        var workersCpu = WorkersProcessorTime(workers) - workersBefore;
         var counts = result.Trials.Counts;
         if (counts.Succeeded != trials)
         {
             throw new InvalidOperationException($"{trials} trials were run but {counts} finished: every one must be ok");
         }
 
-        return new DispatchResult(trials, store.Parallelism ?? parallelism, wall, timings.OverheadsMs);
+        return new DispatchResult(trials, store.Parallelism ?? parallelism, wall, timings.OverheadsMs, schedulerCpu, workersCpu);
     }
+
+    private static TimeSpan WorkersProcessorTime(IReadOnlyList<WorkerProcess> workers) =>
+        workers.Aggregate(TimeSpan.Zero, (total, worker) => total + worker.ProcessorTime);
 
     /// <summary>
     /// Waits until every one of <paramref name="workers"/> has registered; workers of an earlier run that were killed
@@ -82,7 +102,18 @@ internal static class DispatchRun
 }
 
 /// <summary>What one dispatch experiment measured.</summary>
-internal sealed record DispatchResult(int Trials, int Parallelism, TimeSpan Wall, IReadOnlyList<double> OverheadsMs)
+/// <param name="Trials">How many trials ran (all ok).</param>
+/// <param name="Parallelism">The parallelism the experiment ran with, after the clamps.</param>
+/// <param name="Wall">The fmin call's wall time.</param>
+/// <param name="OverheadsMs">Each trial's time from dispatch to its result recorded.</param>
+/// <param name="SchedulerCpu">Processor time of this process (the scheduler; in embedded mode the workers too).</param>
+/// <param name="WorkersCpu">Processor time of the worker processes.</param>
+internal sealed record DispatchResult(
+    int Trials, int Parallelism, TimeSpan Wall, IReadOnlyList<double> OverheadsMs, TimeSpan SchedulerCpu, TimeSpan WorkersCpu)
 {
     public double TrialsPerSecond => Trials / Wall.TotalSeconds;
+
+    public double SchedulerCpuMsPerTrial => SchedulerCpu.TotalMilliseconds / Trials;
+
+    public double WorkersCpuMsPerTrial => WorkersCpu.TotalMilliseconds / Trials;
 }

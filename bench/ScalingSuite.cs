@@ -23,8 +23,8 @@ internal static class ScalingSuite
             await using var backend = await QueueBackend.ConnectAsync(broker, redis, cancellationToken: cancellationToken);
             await DispatchRun.WaitForWorkersAsync(backend, workers, cancellationToken);
             // A short warm-up run: the first trials of a cold process would measure the JIT.
-            await DispatchRun.RunAsync(backend, TrialSeconds, 4 * options.Parallelism, options.Parallelism, options.Tracking, null, cancellationToken);
-            var result = await DispatchRun.RunAsync(backend, TrialSeconds, trials, options.Parallelism, options.Tracking, null, cancellationToken);
+            await DispatchRun.RunAsync(backend, TrialSeconds, 4 * options.Parallelism, options.Parallelism, options.Tracking, workers, null, cancellationToken);
+            var result = await DispatchRun.RunAsync(backend, TrialSeconds, trials, options.Parallelism, options.Tracking, workers, null, cancellationToken);
             var ideal = trials * TrialSeconds / result.Parallelism;
             output.WriteLine(JsonSerializer.Serialize(new
             {

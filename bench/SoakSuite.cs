@@ -40,6 +40,7 @@ internal static class SoakSuite
                 trials,
                 options.Parallelism,
                 options.Tracking,
+                workers,
                 completed =>
                 {
                     if (completed == FirstSnapshotAfter)

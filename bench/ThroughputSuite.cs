@@ -31,6 +31,8 @@ internal static class ThroughputSuite
                 trials_per_s = Math.Round(result.TrialsPerSecond, 1),
                 p50_ms = Math.Round(Quantiles.Of(result.OverheadsMs, 0.5), 2),
                 p99_ms = Math.Round(Quantiles.Of(result.OverheadsMs, 0.99), 2),
+                scheduler_cpu_ms_per_trial = Math.Round(result.SchedulerCpuMsPerTrial, 3),
+                workers_cpu_ms_per_trial = Math.Round(result.WorkersCpuMsPerTrial, 3),
                 tracking = options.Tracking is not null,
                 load_avg = LoadAverage.Read(),
             }));
@@ -46,8 +48,8 @@ internal static class ThroughputSuite
         {
             await using var backend = await QueueBackend.ConnectAsync(broker, redis, cancellationToken: cancellationToken);
             await DispatchRun.WaitForWorkersAsync(backend, workers, cancellationToken);
-            await DispatchRun.RunAsync(backend, 0, WarmUpTrials, options.Parallelism, options.Tracking, null, cancellationToken);
-            return await DispatchRun.RunAsync(backend, 0, trials, options.Parallelism, options.Tracking, null, cancellationToken);
+            await DispatchRun.RunAsync(backend, 0, WarmUpTrials, options.Parallelism, options.Tracking, workers, null, cancellationToken);
+            return await DispatchRun.RunAsync(backend, 0, trials, options.Parallelism, options.Tracking, workers, null, cancellationToken);
         }
         finally
         {
@@ -62,7 +64,7 @@ internal static class ThroughputSuite
     {
         await using var backend = await QueueBackend.StartEmbeddedAsync(
             worker => worker.AddBuiltInObjectives(), options.Parallelism, cancellationToken: cancellationToken);
-        await DispatchRun.RunAsync(backend, 0, WarmUpTrials, options.Parallelism, options.Tracking, null, cancellationToken);
-        return await DispatchRun.RunAsync(backend, 0, trials, options.Parallelism, options.Tracking, null, cancellationToken);
+        await DispatchRun.RunAsync(backend, 0, WarmUpTrials, options.Parallelism, options.Tracking, [], null, cancellationToken);
+        return await DispatchRun.RunAsync(backend, 0, trials, options.Parallelism, options.Tracking, [], null, cancellationToken);
     }
 }

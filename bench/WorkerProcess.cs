@@ -34,6 +34,16 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
+    /// <summary>The processor time the worker has used so far (user and system).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Whether the registration is this process's: the default worker id is host, process id and a suffix.</summary>
     public bool Registered(WorkerRegistration registration) =>
         registration.WorkerId.Contains(string.Create(CultureInfo.InvariantCulture, $"-{_process.Id}-"), StringComparison.Ordinal);

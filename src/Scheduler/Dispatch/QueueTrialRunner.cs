@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Threading.Channels;
 using HyperQueue.Contracts;
@@ -27,6 +28,7 @@ internal sealed class QueueTrialRunner : ITrialRunner
     private readonly TimeProvider _time;
     private readonly Channel<TrialOutcome> _outcomes = Channel.CreateUnbounded<TrialOutcome>();
     private readonly CancellationTokenSource _stopping = new();
+    private Task? _starting;
     private Task? _pump;
     private int _inFlight;
 
@@ -57,13 +59,30 @@ internal sealed class QueueTrialRunner : ITrialRunner
     public async Task StartAsync(TrialRecord trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        if (_pump is null)
-        {
-            await _dispatcher.StartAsync(cancellationToken);
-            _pump = PumpAsync(_stopping.Token);
-        }
-
+        // Starts overlap (the loop sends a batch at once): the first one starts the dispatcher, the others wait for it.
+        await (_starting ??= StartDispatcherAsync(cancellationToken));
         Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await DispatchAsync(trial, cancellationToken);
+        }
+        catch
+        {
+            // Nothing was sent, so no outcome will ever come: the loop must not wait for one. The trial stays
+            // running in the store, and fmin records it as cancelled when it ends.
+            Interlocked.Decrement(ref _inFlight);
+            throw;
+        }
+    }
+
+    private async Task StartDispatcherAsync(CancellationToken cancellationToken)
+    {
+        await _dispatcher.StartAsync(cancellationToken);
+        _pump = PumpAsync(_stopping.Token);
+    }
+
+    private async Task DispatchAsync(TrialRecord trial, CancellationToken cancellationToken)
+    {
         var runIds = _runIds(trial.Id);
         var message = new EvaluateTrial
         {
@@ -118,6 +137,17 @@ internal sealed class QueueTrialRunner : ITrialRunner
         var outcome = await _outcomes.Reader.ReadAsync(cancellationToken);
         Interlocked.Decrement(ref _inFlight);
         return outcome;
+    }
+
+    public bool TryTakeCompletion([MaybeNullWhen(false)] out TrialOutcome outcome)
+    {
+        if (!_outcomes.Reader.TryRead(out outcome))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _inFlight);
+        return true;
     }
 
     public async Task CancelAllAsync(string reason, CancellationToken cancellationToken)

@@ -27,7 +27,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     private readonly Channel<TrialCompleted> _completions = Channel.CreateUnbounded<TrialCompleted>();
     private readonly CancellationTokenSource _stopping = new();
     private HostReceiveEndpointHandle? _resultsEndpoint;
-    private Uri? _resultsAddress;
+    private ISendEndpoint? _evaluateEndpoint;
+    private Action<SendContext<EvaluateTrial>> _setResponseAddress = _ => { };
     private Task _reaper = Task.CompletedTask;
 
     public TrialDispatcher(
@@ -77,7 +78,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             endpoint.Handler<TrialCompleted>(context => OnCompletedAsync(context.Message, context.CancellationToken));
         });
         var ready = await _resultsEndpoint.Ready.WaitAsync(cancellationToken);
-        _resultsAddress = ready.InputAddress;
+        var resultsAddress = ready.InputAddress;
+        _setResponseAddress = context => context.ResponseAddress = resultsAddress;
         _reaper = ReapLoopAsync(_stopping.Token);
     }
 
@@ -152,8 +154,10 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
 
     private async Task SendAsync(EvaluateTrial trial, CancellationToken cancellationToken)
     {
-        var endpoint = await _bus.GetSendEndpoint(new Uri($"queue:{_settings.EvaluateQueue}"));
-        await endpoint.Send(trial, context => context.ResponseAddress = _resultsAddress, cancellationToken);
+        // One lookup per experiment, not per trial: the endpoint is cached by the bus anyway, but the lookup
+        // still builds a URI and a cache key each time.
+        var endpoint = _evaluateEndpoint ??= await _bus.GetSendEndpoint(new Uri($"queue:{_settings.EvaluateQueue}"));
+        await endpoint.Send(trial, _setResponseAddress, cancellationToken);
     }
 
     private async Task OnCompletedAsync(TrialCompleted completed, CancellationToken cancellationToken)
