@@ -61,6 +61,9 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             // Workers respond to this queue by address. Bound to the TrialCompleted/TrialStarted exchanges, every
             // experiment's queue (kept a day after its scheduler stops) would get a copy of any such publish.
             endpoint.ConfigureConsumeTopology = false;
+            // Two answers per trial in flight (started, completed) may wait at once; a completion's handler awaits a
+            // Redis release, so handling them side by side keeps the slots refilling at high parallelism.
+            endpoint.PrefetchCount = Math.Max(16, 2 * _settings.Parallelism);
             if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
             {
                 // Durable and not auto-deleted so that results sent while the scheduler is down wait for --resume;
