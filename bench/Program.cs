@@ -12,8 +12,17 @@ try
         case "suggest":
             SuggestSuite.Run(options, Console.Out);
             break;
+        case "throughput":
+            await ThroughputSuite.RunAsync(options, Console.Out, CancellationToken.None);
+            break;
+        case "scaling":
+            await ScalingSuite.RunAsync(options, Console.Out, CancellationToken.None);
+            break;
+        case "soak":
+            await SoakSuite.RunAsync(options, Console.Out, CancellationToken.None);
+            break;
         default:
-            throw new ArgumentException($"suite '{options.Suite}' is unknown; valid suites: quality, suggest");
+            throw new ArgumentException($"suite '{options.Suite}' is unknown; valid suites: quality, suggest, throughput, scaling, soak");
     }
 
     return 0;

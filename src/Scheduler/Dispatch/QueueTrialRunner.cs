@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Threading.Channels;
 using HyperQueue.Contracts;
@@ -27,6 +28,7 @@ internal sealed class QueueTrialRunner : ITrialRunner
     private readonly TimeProvider _time;
     private readonly Channel<TrialOutcome> _outcomes = Channel.CreateUnbounded<TrialOutcome>();
     private readonly CancellationTokenSource _stopping = new();
+    private Task? _starting;
     private Task? _pump;
     private int _inFlight;
 
@@ -62,27 +64,44 @@ internal sealed class QueueTrialRunner : ITrialRunner
     public async Task ReattachAsync(IReadOnlyList<TrialRecord> trials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trials);
-        if (_pump is not null)
+        if (_starting is not null)
         {
             throw new InvalidOperationException("trials are reattached before any new trial is started");
         }
 
-        await _dispatcher.StartAsync([.. trials.Select(trial => CreateMessage(trial, Math.Max(1, trial.Attempts)))], cancellationToken);
+        _starting = StartDispatcherAsync([.. trials.Select(trial => CreateMessage(trial, Math.Max(1, trial.Attempts)))], cancellationToken);
+        await _starting;
         // Counted once the dispatcher owns them: fmin then waits for exactly these completions.
         Interlocked.Add(ref _inFlight, trials.Count);
-        _pump = PumpAsync(_stopping.Token);
     }
 
     public async Task StartAsync(TrialRecord trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        if (_pump is null)
-        {
-            await _dispatcher.StartAsync(cancellationToken);
-            _pump = PumpAsync(_stopping.Token);
-        }
-
+        // Starts overlap (the loop sends a batch at once): the first one starts the dispatcher, the others wait for it.
+        await (_starting ??= StartDispatcherAsync([], cancellationToken));
         Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await DispatchAsync(trial, cancellationToken);
+        }
+        catch
+        {
+            // Nothing was sent, so no outcome will ever come: the loop must not wait for one. The trial stays
+            // running in the store, and fmin records it as cancelled when it ends.
+            Interlocked.Decrement(ref _inFlight);
+            throw;
+        }
+    }
+
+    private async Task StartDispatcherAsync(IReadOnlyCollection<EvaluateTrial> reattached, CancellationToken cancellationToken)
+    {
+        await _dispatcher.StartAsync(reattached, cancellationToken);
+        _pump = PumpAsync(_stopping.Token);
+    }
+
+    private async Task DispatchAsync(TrialRecord trial, CancellationToken cancellationToken)
+    {
         var message = CreateMessage(trial, attempt: 1);
 
         // The loop only starts what GetAvailableSlotsAsync allows, so a refused slot means a slot not yet freed in Redis
@@ -143,6 +162,17 @@ internal sealed class QueueTrialRunner : ITrialRunner
         var outcome = await _outcomes.Reader.ReadAsync(cancellationToken);
         Interlocked.Decrement(ref _inFlight);
         return outcome;
+    }
+
+    public bool TryTakeCompletion([MaybeNullWhen(false)] out TrialOutcome outcome)
+    {
+        if (!_outcomes.Reader.TryRead(out outcome))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _inFlight);
+        return true;
     }
 
     public async Task CancelAllAsync(string reason, CancellationToken cancellationToken)

@@ -38,7 +38,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     private readonly Channel<TrialCompleted> _completions = Channel.CreateUnbounded<TrialCompleted>();
     private readonly CancellationTokenSource _stopping = new();
     private HostReceiveEndpointHandle? _resultsEndpoint;
-    private Uri? _resultsAddress;
+    private ISendEndpoint? _evaluateEndpoint;
+    private Action<SendContext<EvaluateTrial>> _setResponseAddress = _ => { };
     private Task _reaper = Task.CompletedTask;
 
     public TrialDispatcher(
@@ -85,6 +86,9 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             // Workers respond to this queue by address. Bound to the TrialCompleted/TrialStarted exchanges, every
             // experiment's queue (kept a day after its scheduler stops) would get a copy of any such publish.
             endpoint.ConfigureConsumeTopology = false;
+            // Two answers per trial in flight (started, completed) may wait at once; a completion's handler awaits a
+            // Redis release, so handling them side by side keeps the slots refilling at high parallelism.
+            endpoint.PrefetchCount = Math.Max(16, 2 * _settings.Parallelism);
             if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
             {
                 // Durable and not auto-deleted so that results sent while the scheduler is down wait for --resume;
@@ -102,7 +106,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             endpoint.Handler<TrialCompleted>(context => OnCompletedAsync(context.Message, context.CancellationToken));
         });
         var ready = await _resultsEndpoint.Ready.WaitAsync(cancellationToken);
-        _resultsAddress = ready.InputAddress;
+        var resultsAddress = ready.InputAddress;
+        _setResponseAddress = context => context.ResponseAddress = resultsAddress;
         _reaper = ReapLoopAsync(_stopping.Token);
     }
 
@@ -213,8 +218,10 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
 
     private async Task SendAsync(EvaluateTrial trial, CancellationToken cancellationToken)
     {
-        var endpoint = await _bus.GetSendEndpoint(new Uri($"queue:{_settings.EvaluateQueue}"));
-        await endpoint.Send(trial, context => context.ResponseAddress = _resultsAddress, cancellationToken);
+        // One lookup per experiment, not per trial: the endpoint is cached by the bus anyway, but the lookup
+        // still builds a URI and a cache key each time.
+        var endpoint = _evaluateEndpoint ??= await _bus.GetSendEndpoint(new Uri($"queue:{_settings.EvaluateQueue}"));
+        await endpoint.Send(trial, _setResponseAddress, cancellationToken);
     }
 
     private void OnStarted(TrialStarted started)

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace HyperQueue.Scheduler.Optimization;
 
 /// <summary>
@@ -29,6 +31,9 @@ internal interface ITrialRunner : IAsyncDisposable
     /// deadline or the caller's cancellation) fires first; nothing is lost then, the next call still reports it.
     /// </summary>
     Task<TrialOutcome> WaitForCompletionAsync(CancellationToken cancellationToken);
+
+    /// <summary>The next finished trial if one has already arrived, without waiting; counted like <see cref="WaitForCompletionAsync"/>.</summary>
+    bool TryTakeCompletion([MaybeNullWhen(false)] out TrialOutcome outcome);
 
     /// <summary>Cancels every trial in flight; each still completes (as cancelled) through <see cref="WaitForCompletionAsync"/>.</summary>
     Task CancelAllAsync(string reason, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using HyperQueue.Worker.Objectives;
@@ -73,6 +74,17 @@ internal sealed class LocalTrialRunner : ITrialRunner
         var outcome = await _outcomes.Reader.ReadAsync(cancellationToken);
         Interlocked.Decrement(ref _inFlight);
         return outcome;
+    }
+
+    public bool TryTakeCompletion([MaybeNullWhen(false)] out TrialOutcome outcome)
+    {
+        if (!_outcomes.Reader.TryRead(out outcome))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _inFlight);
+        return true;
     }
 
     public async Task CancelAllAsync(string reason, CancellationToken cancellationToken)

@@ -18,6 +18,13 @@ internal sealed class OptimizationLoop
     private readonly TimeProvider _time;
     private readonly Queue<IReadOnlyDictionary<string, double?>> _points;
     private readonly long _seed;
+
+    // The algorithm's inputs, kept as trials start and finish instead of being rebuilt from the whole store for
+    // every batch: the completed trials by number (the same observation objects from call to call, so an
+    // algorithm's cache recognizes them by reference) and the running ones by number.
+    private readonly List<TrialObservation> _history = [];
+    private readonly List<int> _historyNumbers = [];
+    private readonly SortedDictionary<int, IReadOnlyDictionary<string, double?>> _pending = [];
     private DateTimeOffset? _deadline;
 
     private OptimizationLoop(OptimizationRequest request, Queue<IReadOnlyDictionary<string, double?>> points, long seed)
@@ -46,6 +53,17 @@ internal sealed class OptimizationLoop
         _deadline = startedAt + _request.Timeout;
         // Trials an earlier run left running (a resumed experiment) are the runner's to take over, not new dispatches.
         var leftRunning = _trials.All.Where(trial => trial.State == TrialState.Running).ToList();
+        foreach (var trial in _trials.All)
+        {
+            if (trial.State == TrialState.Running)
+            {
+                _pending[trial.Number] = trial.Vals;
+            }
+            else
+            {
+                AddToHistory(trial);
+            }
+        }
 
         using var deadline = _request.Timeout is { } timeout
             ? new CancellationTokenSource(timeout, _time)
@@ -141,22 +159,46 @@ internal sealed class OptimizationLoop
                 return StopReason.Timeout;
             }
 
-            await RecordAsync(outcome);
-            if (outcome.Exception is { } exception && !_request.CatchEvalExceptions)
+            // Every outcome that has already arrived is recorded before the next dispatch, so that the freed slots
+            // are refilled by one batch whose sends overlap, rather than by one round trip each. Each outcome is
+            // still checked on its own: a stop leaves the rest to the drain, which records them.
+            while (true)
             {
-                exception.Throw();
-            }
+                if (await RecordAndCheckAsync(outcome) is { } stop)
+                {
+                    return stop;
+                }
 
-            if (LossThresholdReached())
-            {
-                return StopReason.LossThreshold;
-            }
+                if (!runner.TryTakeCompletion(out var next))
+                {
+                    break;
+                }
 
-            if (_request.EarlyStop is { } earlyStop && earlyStop(_trials.Completed))
-            {
-                return StopReason.EarlyStop;
+                outcome = next;
             }
         }
+    }
+
+    /// <summary>Records one outcome; the reason to stop when it reaches the loss threshold or the early stop.</summary>
+    private async Task<StopReason?> RecordAndCheckAsync(TrialOutcome outcome)
+    {
+        await RecordAsync(outcome);
+        if (outcome.Exception is { } exception && !_request.CatchEvalExceptions)
+        {
+            exception.Throw();
+        }
+
+        if (LossThresholdReached())
+        {
+            return StopReason.LossThreshold;
+        }
+
+        if (_request.EarlyStop is { } earlyStop && earlyStop(_trials.Completed))
+        {
+            return StopReason.EarlyStop;
+        }
+
+        return null;
     }
 
     /// <summary>Starts up to <paramref name="count"/> trials; false when the deadline passed before all started.</summary>
@@ -173,32 +215,34 @@ internal sealed class OptimizationLoop
             batch.AddRange(Suggest(count - batch.Count, _trials.NextNumber + batch.Count));
         }
 
+        // The starts of a batch overlap: a distributed runner spends a slot acquire and a send on each, round trips
+        // that cost no more side by side than one after the other. Each trial still takes its own slot first.
+        var starts = new List<Task>(batch.Count);
+        var allStarted = true;
         foreach (var vals in batch)
         {
             if (DeadlinePassed())
             {
-                return false;
+                allStarted = false;
+                break;
             }
 
             var parameters = new TrialParameters(_request.Space.Evaluate(vals));
             var trial = _trials.AddRunning(Guid.NewGuid(), vals, parameters, _time.GetUtcNow());
+            _pending.Add(trial.Number, trial.Vals);
             await NotifyAsync(observer => observer.TrialDispatchingAsync(trial, callerToken));
-            await runner.StartAsync(trial, callerToken);
+            starts.Add(runner.StartAsync(trial, callerToken));
         }
 
-        return true;
+        await Task.WhenAll(starts);
+        return allStarted;
     }
 
     private IReadOnlyList<IReadOnlyDictionary<string, double?>> Suggest(int count, int firstTrialNumber)
     {
-        var all = _trials.All;
-        var history = all
-            .Where(trial => trial.State == TrialState.Completed)
-            .Select(trial => new TrialObservation(trial.Vals, trial.Loss, trial.Status!.Value))
-            .ToList();
-        var pending = all.Where(trial => trial.State == TrialState.Running).Select(trial => trial.Vals).ToList();
+        // Copies: an algorithm may keep the lists it was given, and these change as trials start and finish.
         var suggestions = _request.Algorithm.Suggest(new SuggestionRequest(
-            _request.Space, history, pending, count, firstTrialNumber, _seed));
+            _request.Space, [.. _history], [.. _pending.Values], count, firstTrialNumber, _seed));
         if (suggestions.Count == 0)
         {
             throw new InvalidOperationException(string.Create(
@@ -212,6 +256,9 @@ internal sealed class OptimizationLoop
     private async Task RecordAsync(TrialOutcome outcome)
     {
         var trial = _trials.Complete(outcome.TrialId, outcome.Result, _time.GetUtcNow(), outcome.Worker, outcome.Attempts);
+        _pending.Remove(trial.Number);
+        AddToHistory(trial);
+
         await NotifyAsync(observer => observer.TrialCompletedAsync(trial, _trials, CancellationToken.None));
     }
 
@@ -228,6 +275,24 @@ internal sealed class OptimizationLoop
         {
             await RecordAsync(await runner.WaitForCompletionAsync(CancellationToken.None));
         }
+    }
+
+    /// <summary>Adds a completed trial to the algorithm's history at its place by number (usually the end).</summary>
+    private void AddToHistory(TrialRecord trial)
+    {
+        if (trial.State != TrialState.Completed)
+        {
+            return;
+        }
+
+        var index = _historyNumbers.BinarySearch(trial.Number);
+        if (index >= 0)
+        {
+            return;
+        }
+
+        _historyNumbers.Insert(~index, trial.Number);
+        _history.Insert(~index, new TrialObservation(trial.Vals, trial.Loss, trial.Status!.Value));
     }
 
     private void CancelOrphans(string reason, DateTimeOffset now)

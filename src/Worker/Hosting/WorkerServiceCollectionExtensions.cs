@@ -52,6 +52,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RunningTrials>();
+        services.TryAddSingleton<ObjectiveThreads>();
         services.TryAddSingleton<ITrialRunLoggerFactory, TrackingRunLoggerFactory>();
         services.AddOptions<WorkerOptions>()
             .Configure<IServiceProvider>((options, provider) =>

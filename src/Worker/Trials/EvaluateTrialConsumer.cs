@@ -23,6 +23,7 @@ internal sealed class EvaluateTrialConsumer(
     IOptions<WorkerOptions> options,
     TimeProvider timeProvider,
     IServiceProvider services,
+    ObjectiveThreads objectiveThreads,
     ILogger<EvaluateTrialConsumer> logger,
     ITrialRunLoggerFactory? runLoggers = null) : IConsumer<EvaluateTrial>
 {
@@ -41,7 +42,7 @@ internal sealed class EvaluateTrialConsumer(
             return;
         }
 
-        if (await GetNotLiveReasonAsync(message, cancellationToken) is { } notLive)
+        if (GetNotLiveReason(message) is { } notLive)
         {
             Log.TrialNotStarted(logger, message.TrialId, notLive);
             await RespondAsync(context, ObjectiveResult.Cancelled(notLive), received);
@@ -77,21 +78,23 @@ internal sealed class EvaluateTrialConsumer(
             return;
         }
 
-        // The first renewal marks the trial running and tells us whether the scheduler still wants it.
+        // The first renewal marks the trial running and tells us whether the scheduler still wants it: it answers
+        // Cancelled for an ended, expired or unknown experiment, so it is also the liveness check (one round trip).
         switch (await inFlightStore.RenewLeaseAsync(message.ExperimentId, message.TrialId, settings.LeaseDuration, cancellationToken))
         {
             case LeaseStatus.Lost:
                 Log.LeaseLost(logger, message.TrialId);
                 return;
             case LeaseStatus.Cancelled:
-                var ended = await GetEndReasonAsync(message.ExperimentId, cancellationToken);
+                var ended = await GetNotLiveReasonAsync(message, cancellationToken);
                 Log.TrialNotStarted(logger, message.TrialId, ended);
                 await RespondAsync(context, ObjectiveResult.Cancelled(ended), received);
                 return;
         }
 
         ScheduleDeadline(trial, message);
-        await context.RespondAsync(new TrialStarted
+        // Sent while the objective runs: the result is answered only once this send is done, so it still comes first.
+        var started = context.RespondAsync(new TrialStarted
         {
             ExperimentId = message.ExperimentId,
             TrialId = message.TrialId,
@@ -102,6 +105,7 @@ internal sealed class EvaluateTrialConsumer(
         Log.TrialStarted(logger, message.TrialId, message.ExperimentId, message.Objective, message.Attempt);
 
         var result = await RunWithHeartbeatAsync(objective, message, trial);
+        await started;
         if (!trial.ShouldAnswer)
         {
             Log.TrialNotAnswered(logger, message.TrialId, trial.CancelReason);
@@ -144,13 +148,8 @@ internal sealed class EvaluateTrialConsumer(
                 Run = run,
             };
 
-            // A dedicated thread: an objective that computes synchronously for an hour must not hold a pool thread.
-            var evaluation = Task.Factory.StartNew(
-                () => objective.EvaluateAsync(context, trial.Token),
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
-                TaskScheduler.Default).Unwrap();
-            var result = await evaluation;
+            // Off the thread pool: an objective that computes synchronously for an hour must not hold a pool thread.
+            var result = await objectiveThreads.Run(() => objective.EvaluateAsync(context, trial.Token));
             return result is null
                 ? ObjectiveResult.Fail($"objective '{message.Objective}' returned null instead of a result", "invalid_result")
                 : result.Normalize();
@@ -212,8 +211,11 @@ internal sealed class EvaluateTrialConsumer(
         }
     }
 
-    /// <summary>Why the trial must not start, or null when the experiment is running and no deadline has passed.</summary>
-    private async Task<string?> GetNotLiveReasonAsync(EvaluateTrial message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why the trial must not start, as far as this worker knows without asking the in-flight store (a cancel it
+    /// received, a deadline in the message); the store's answer comes with the first lease renewal.
+    /// </summary>
+    private string? GetNotLiveReason(EvaluateTrial message)
     {
         if (runningTrials.TryGetEndReason(message.ExperimentId, out var cancelled))
         {
@@ -231,12 +233,28 @@ internal sealed class EvaluateTrialConsumer(
             return $"the trial deadline ({Format(trialDeadline)}) passed before the trial started";
         }
 
-        var liveness = await inFlightStore.GetExperimentAsync(message.ExperimentId, cancellationToken);
+        return null;
+    }
+
+    /// <summary>Why the in-flight store refused to start the trial (its renewal answered Cancelled).</summary>
+    private async Task<string> GetNotLiveReasonAsync(EvaluateTrial message, CancellationToken cancellationToken)
+    {
+        ExperimentLiveness liveness;
+        try
+        {
+            liveness = await inFlightStore.GetExperimentAsync(message.ExperimentId, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.RenewalFailed(logger, exception, message.TrialId);
+            return "the experiment ended or passed its deadline";
+        }
+
         return liveness.State switch
         {
-            ExperimentState.Running when liveness.Deadline is { } deadline && deadline <= now =>
+            ExperimentState.Running when liveness.Deadline is { } deadline =>
                 $"the experiment deadline ({Format(deadline)}) passed before the trial started",
-            ExperimentState.Running => null,
+            ExperimentState.Running => "the experiment ended or passed its deadline",
             ExperimentState.Ended => $"the experiment ended ({liveness.EndReason})",
             _ => $"experiment '{message.ExperimentId}' is not known to the in-flight store (it ended and was removed, or was never started)",
         };

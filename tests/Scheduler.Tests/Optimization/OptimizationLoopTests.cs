@@ -93,6 +93,33 @@ public sealed class OptimizationLoopTests
         Assert.InRange(most, 1, 3);
     }
 
+    [Fact]
+    public async Task RunAsync_TrialsFinishOutOfOrder_AlgorithmSeesFinishedTrialsByNumberAndTheRunningOnesAsPending()
+    {
+        var algorithm = new RecordingAlgorithm();
+        var trials = new Trials();
+
+        // Loss = trial number, and even trials finish after the odd ones started with them: the history must still
+        // list the finished trials by number, with every earlier trial either in it or pending.
+        await OptimizationLoop.RunAsync(
+            Request(trials, maxEvals: 30, new RecordingObserver(), async (context, cancellationToken) =>
+            {
+                await Task.Delay(context.TrialNumber % 2 == 0 ? 20 : 0, cancellationToken);
+                return ObjectiveResult.Ok(context.TrialNumber);
+            }) with { MaxQueueLen = 4, Algorithm = algorithm },
+            Ct);
+
+        Assert.NotEmpty(algorithm.Requests);
+        Assert.All(algorithm.Requests, request =>
+        {
+            var losses = request.History.Select(observation => observation.Loss!.Value).ToList();
+            Assert.Equal(losses.Order(), losses);
+            Assert.Equal(losses.Count, losses.Distinct().Count());
+            Assert.Equal(request.FirstTrialNumber, request.History.Count + request.Pending.Count);
+        });
+        Assert.Equal(30, trials.Count);
+    }
+
     private static OptimizationRequest Request(
         Trials trials,
         int maxEvals,
@@ -137,6 +164,22 @@ public sealed class OptimizationLoopTests
         {
             Events.Add($"ended {ended.StopReason} {ended.Error?.GetType().Name ?? "none"}");
             return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Random search that keeps a copy of every request it was given.</summary>
+    private sealed class RecordingAlgorithm : ISearchAlgorithm
+    {
+        private readonly ISearchAlgorithm _random = Algo.Rand();
+
+        public List<SuggestionRequest> Requests { get; } = [];
+
+        public string Name => "recording";
+
+        public IReadOnlyList<IReadOnlyDictionary<string, double?>> Suggest(SuggestionRequest request)
+        {
+            Requests.Add(request with { History = [.. request.History], Pending = [.. request.Pending] });
+            return _random.Suggest(request);
         }
     }
 }

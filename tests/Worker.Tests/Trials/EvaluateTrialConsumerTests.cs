@@ -180,6 +180,30 @@ public sealed class EvaluateTrialConsumerTests
     }
 
     [Fact]
+    public async Task Consume_ExperimentUnknownToTheStore_AnswersCancelledNamingItWithoutRunning()
+    {
+        var ran = false;
+        await using var harness = await WorkerTestHarness.StartAsync(worker =>
+            worker.AddObjective("forgotten", (_, _) =>
+            {
+                ran = true;
+                return Task.FromResult<ObjectiveResult>(1);
+            }));
+        var message = await harness.CreateTrialAsync("forgotten");
+        await harness.Store.DeleteExperimentAsync(message.ExperimentId, TestContext.Current.CancellationToken);
+
+        await harness.SendAsync(message);
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(TrialStatus.Cancelled, completed.Status);
+        Assert.Equal(
+            $"experiment '{message.ExperimentId}' is not known to the in-flight store (it ended and was removed, or was never started)",
+            completed.Error!.Message);
+        Assert.False(ran);
+        Assert.Empty(harness.Bus.Sent.Select<TrialStarted>(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Consume_CancelExperimentWhileRunning_CancelsTheTokenAndAnswersCancelled()
     {
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
