@@ -30,7 +30,9 @@ internal sealed class MlflowRequest
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            // A repeated member would otherwise be read as whichever copy a handler happens to look up.
+            document = await JsonDocument.ParseAsync(
+                request.Body, new JsonDocumentOptions { AllowDuplicateProperties = false }, cancellationToken);
         }
         catch (JsonException exception)
         {
