@@ -4,6 +4,8 @@ using HyperQueue.Contracts;
 using HyperQueue.Scheduler.Optimization;
 using HyperQueue.Worker.Leases;
 using HyperQueue.Worker.Objectives;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace HyperQueue.Scheduler.Dispatch;
 
@@ -13,10 +15,15 @@ namespace HyperQueue.Scheduler.Dispatch;
 /// After <see cref="CancelAllAsync"/> the workers get <see cref="CancellationGrace"/> to report their trials as
 /// cancelled; whatever has not reported by then is recorded as cancelled here, so fmin returns on time.
 /// </summary>
-internal sealed class QueueTrialRunner : ITrialRunner
+internal sealed partial class QueueTrialRunner : ITrialRunner
 {
     /// <summary>How long cancelled trials have to report before they are recorded as cancelled without a report.</summary>
     public static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan SlotRetryInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How often a trial waiting to be sent tries the in-flight store again while it is unreachable.</summary>
+    private static readonly TimeSpan StoreRetryInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly TrialDispatcher _dispatcher;
     private readonly IInFlightStore _store;
@@ -25,6 +32,7 @@ internal sealed class QueueTrialRunner : ITrialRunner
     private readonly Func<Guid, TrialRunIds?> _runIds;
     private readonly string? _trackingUri;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly Channel<TrialOutcome> _outcomes = Channel.CreateUnbounded<TrialOutcome>();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _pump;
@@ -37,7 +45,8 @@ internal sealed class QueueTrialRunner : ITrialRunner
         TimeSpan? trialTimeout,
         Func<Guid, TrialRunIds?> runIds,
         string? trackingUri,
-        TimeProvider time)
+        TimeProvider time,
+        ILogger logger)
     {
         _dispatcher = dispatcher;
         _store = store;
@@ -46,6 +55,7 @@ internal sealed class QueueTrialRunner : ITrialRunner
         _runIds = runIds;
         _trackingUri = trackingUri;
         _time = time;
+        _logger = logger;
     }
 
     /// <summary>Counted here rather than asked of Redis: this runner is the only one taking the experiment's slots.</summary>
@@ -81,17 +91,43 @@ internal sealed class QueueTrialRunner : ITrialRunner
         };
 
         // The loop only starts what GetAvailableSlotsAsync allows, so a refused slot means a slot not yet freed in Redis
-        // (a completion still on its way) or an experiment that has ended: wait for the one, report the other.
-        while (!await _dispatcher.TryDispatchAsync(message, cancellationToken))
+        // (a completion still on its way), an experiment the store lost (restored, then tried again) or an experiment
+        // that has ended: wait for the first two, report the last. While the store is unreachable, wait for it.
+        var storeDown = false;
+        while (true)
         {
-            if (await GetEndReasonAsync(cancellationToken) is { } ended)
+            string? ended;
+            try
+            {
+                if (await _dispatcher.TryDispatchAsync(message, cancellationToken))
+                {
+                    return;
+                }
+
+                ended = await GetEndReasonAsync(cancellationToken);
+                storeDown = false;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                if (!storeDown)
+                {
+                    Log.StoreUnavailable(_logger, ex, trial.Id);
+                    storeDown = true;
+                }
+
+                ended = _settings.Deadline is { } deadline && _time.GetUtcNow() >= deadline
+                    ? string.Create(CultureInfo.InvariantCulture, $"its deadline {deadline:O} passed while the in-flight store was unreachable")
+                    : null;
+            }
+
+            if (ended is not null)
             {
                 _outcomes.Writer.TryWrite(new TrialOutcome(
                     trial.Id, ObjectiveResult.Cancelled($"the experiment ended before the trial was sent ({ended})")));
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+            await Task.Delay(storeDown ? StoreRetryInterval : SlotRetryInterval, _time, cancellationToken);
         }
     }
 
@@ -103,9 +139,16 @@ internal sealed class QueueTrialRunner : ITrialRunner
     private async Task<string?> GetEndReasonAsync(CancellationToken cancellationToken)
     {
         var liveness = await _store.GetExperimentAsync(_settings.ExperimentId, cancellationToken);
+        if (liveness.State == ExperimentState.Unknown)
+        {
+            // Lost with Redis's state: restored here or by the reaper meanwhile, unless the experiment was cancelled.
+            await _dispatcher.RestoreIfLostAsync(cancellationToken);
+            liveness = await _store.GetExperimentAsync(_settings.ExperimentId, cancellationToken);
+        }
+
         if (liveness.State != ExperimentState.Running)
         {
-            return liveness.EndReason ?? "deadline passed";
+            return liveness.EndReason ?? (liveness.State == ExperimentState.Unknown ? "the in-flight store lost it after it was cancelled" : "deadline passed");
         }
 
         return (liveness.Deadline ?? _settings.Deadline) is { } deadline && _time.GetUtcNow() >= deadline
@@ -182,5 +225,11 @@ internal sealed class QueueTrialRunner : ITrialRunner
 
         await _dispatcher.DisposeAsync();
         _stopping.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The in-flight store is unreachable; trial {TrialId} waits for it to be sent")]
+        public static partial void StoreUnavailable(ILogger logger, Exception exception, Guid trialId);
     }
 }

@@ -24,11 +24,13 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Guid, EvaluateTrial> _inFlight = new();
     private readonly HashSet<Guid> _awaitingRetry = [];
+    private readonly ConcurrentDictionary<Guid, byte> _releasesPending = new();
     private readonly Channel<TrialCompleted> _completions = Channel.CreateUnbounded<TrialCompleted>();
     private readonly CancellationTokenSource _stopping = new();
     private HostReceiveEndpointHandle? _resultsEndpoint;
     private Uri? _resultsAddress;
     private Task _reaper = Task.CompletedTask;
+    private volatile bool _cancelled;
 
     public TrialDispatcher(
         IBus bus, IReceiveEndpointConnector connector, IInFlightStore store, DispatchSettings settings, TimeProvider time, ILogger logger)
@@ -118,6 +120,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     /// </summary>
     public async Task CancelAsync(string reason, CancellationToken cancellationToken)
     {
+        _cancelled = true;
         await _store.EndExperimentAsync(_settings.ExperimentId, reason, cancellationToken);
         await _bus.Publish(new CancelExperiment { ExperimentId = _settings.ExperimentId, Reason = reason }, cancellationToken);
     }
@@ -150,6 +153,36 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         return abandoned;
     }
 
+    /// <summary>
+    /// Puts the experiment back into the in-flight store when the store lost it (Redis restarted without
+    /// persistence): running, with its parallelism and deadline, and a fresh lease for every trial this dispatcher
+    /// has in flight, so workers' heartbeats find their trials again and the slots count what really runs.
+    /// True when it restored the experiment; false when the store knew it or the experiment was cancelled.
+    /// </summary>
+    public async Task<bool> RestoreIfLostAsync(CancellationToken cancellationToken)
+    {
+        if (_cancelled || (await _store.GetExperimentAsync(_settings.ExperimentId, cancellationToken)).State != ExperimentState.Unknown)
+        {
+            return false;
+        }
+
+        var inFlight = _inFlight.Keys.ToArray();
+        if (!await _store.RestoreExperimentAsync(
+            _settings.ExperimentId, _settings.Parallelism, _settings.Deadline, inFlight, _settings.Lease, cancellationToken))
+        {
+            return false;
+        }
+
+        // A trial that completed while this ran had its slot released before the restore gave it one back.
+        foreach (var trialId in inFlight.Where(trialId => !_inFlight.ContainsKey(trialId)))
+        {
+            await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
+        }
+
+        Log.ExperimentRestored(_logger, _settings.ExperimentId, inFlight.Length);
+        return true;
+    }
+
     private async Task SendAsync(EvaluateTrial trial, CancellationToken cancellationToken)
     {
         var endpoint = await _bus.GetSendEndpoint(new Uri($"queue:{_settings.EvaluateQueue}"));
@@ -165,7 +198,17 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             return;
         }
 
-        await _store.ReleaseAsync(_settings.ExperimentId, completed.TrialId, cancellationToken);
+        try
+        {
+            await _store.ReleaseAsync(_settings.ExperimentId, completed.TrialId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The result must not be lost with the slot: record it now and free the slot from the reaper's loop.
+            Log.ReleaseDeferred(_logger, ex, completed.TrialId);
+            _releasesPending.TryAdd(completed.TrialId, 0);
+        }
+
         await _completions.Writer.WriteAsync(completed, cancellationToken);
     }
 
@@ -178,6 +221,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             {
                 try
                 {
+                    await RestoreIfLostAsync(cancellationToken);
+                    await ReleasePendingAsync(cancellationToken);
                     await ReapOnceAsync(cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -189,6 +234,15 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task ReleasePendingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var trialId in _releasesPending.Keys)
+        {
+            await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
+            _releasesPending.TryRemove(trialId, out _);
         }
     }
 
@@ -278,6 +332,12 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Could not free the slot of abandoned trial {TrialId}; it expires with the experiment's keys")]
         public static partial void AbandonReleaseFailed(ILogger logger, Exception exception, Guid trialId);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The in-flight store had lost experiment {ExperimentId}; restored it with its {InFlight} trials in flight")]
+        public static partial void ExperimentRestored(ILogger logger, Guid experimentId, int inFlight);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not free the slot of completed trial {TrialId}; the result is recorded and the slot is freed on a later tick")]
+        public static partial void ReleaseDeferred(ILogger logger, Exception exception, Guid trialId);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for expired leases of experiment {ExperimentId} failed; retrying on the next tick")]
         public static partial void ReapFailed(ILogger logger, Exception exception, Guid experimentId);

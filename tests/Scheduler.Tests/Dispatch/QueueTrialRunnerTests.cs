@@ -27,7 +27,7 @@ public sealed class QueueTrialRunnerTests
             Guid.NewGuid(), "never-sent", Parallelism: 2, deadline, Lease: TimeSpan.FromSeconds(30), MaxAttempts: 3,
             ReapInterval: TimeSpan.FromSeconds(5), ResultsQueueExpiry: TimeSpan.FromMinutes(5));
         var dispatcher = new TrialDispatcher(backend.Bus, backend.EndpointConnector, backend.Store, settings, time, NullLogger.Instance);
-        await using var runner = new QueueTrialRunner(dispatcher, backend.Store, settings, trialTimeout: null, _ => null, trackingUri: null, time);
+        await using var runner = new QueueTrialRunner(dispatcher, backend.Store, settings, trialTimeout: null, _ => null, trackingUri: null, time, NullLogger.Instance);
         // The store refuses slots from the deadline on, while the experiment is still marked running (fmin ends it later).
         time.Advance(TimeSpan.FromSeconds(2));
 
