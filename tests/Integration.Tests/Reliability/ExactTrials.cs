@@ -15,12 +15,10 @@ internal static class ExactTrials
         Assert.Equal(maxEvals, trials.All.Count);
         Assert.Equal(maxEvals, trials.All.Select(trial => trial.Id).Distinct().Count());
         Assert.Equal(Enumerable.Range(0, maxEvals), trials.All.Select(trial => trial.Number).Order());
-        Assert.All(trials.All, trial =>
-        {
-            Assert.Equal(TrialState.Completed, trial.State);
-            Assert.True(
-                trial.Status == TrialStatus.Ok && trial.Loss is not null,
-                $"trial {trial.Number} ({trial.Id}) ended {trial.Status}: {trial.Error?.Type} {trial.Error?.Message}");
-        });
+        var notOk = trials.All
+            .Where(trial => trial.State != TrialState.Completed || trial.Status != TrialStatus.Ok || trial.Loss is null)
+            .Select(trial => $"trial {trial.Number} ({trial.Id}): {trial.State} {trial.Status} {trial.Error?.Type} {trial.Error?.Message}")
+            .ToList();
+        Assert.True(notOk.Count == 0, string.Join(Environment.NewLine, notOk));
     }
 }
