@@ -1,3 +1,5 @@
+using System.Text.Json;
+using HyperQueue.Contracts;
 using HyperQueue.Integration.Tests.Distributed;
 using HyperQueue.Scheduler.Algorithms;
 using HyperQueue.Scheduler.Dispatch;
@@ -6,6 +8,7 @@ using HyperQueue.Scheduler.Optimization;
 using HyperQueue.TestInfrastructure.Services;
 using HyperQueue.Worker.Hosting;
 using Microsoft.Extensions.Hosting;
+using RabbitMQ.Client;
 
 namespace HyperQueue.Integration.Tests.Reliability;
 
@@ -36,17 +39,43 @@ public sealed class RabbitMqRestartTests(TestServices services)
         var run = FMin.MinimizeAsync(trials, DistributedScenarios.Space, Algo.Rand(), maxEvals: MaxEvals, seed: 29, showProgress: false, cancellationToken: cancellationToken);
         await WaitUntilAsync(() => probe.Finished.Count >= 8 || run.IsCompleted, cancellationToken);
         Assert.False(run.IsCompleted, "fmin ended before the broker was restarted");
+        // A trial parked on a queue nobody consumes: it must be on disk to outlive the restart.
+        var parked = QueueNames.Evaluate(objective + "-parked");
+        var sendParked = await backend.Bus.GetSendEndpoint(new Uri($"queue:{parked}"));
+        await sendParked.Send(ParkedTrial(objective), cancellationToken);
         await rabbit.LocalServer!.StopAsync(cancellationToken);
         await rabbit.LocalServer.StartAsync(cancellationToken);
         var result = await run;
+        var survivor = await GetOneAsync(broker, parked, cancellationToken);
 
         Assert.Equal(StopReason.MaxEvals, result.StopReason);
         ExactTrials.AssertAllOkOnce(trials, MaxEvals);
         Assert.All(probe.Evaluations, id => Assert.Contains(trials.All, trial => trial.Id == id));
         Assert.Empty(await backend.Store.GetInFlightAsync(trials.ExperimentId, cancellationToken));
+        // MassTransit sends persistent messages to durable queues by default, which is what kept the queued trials and
+        // the results sent to the experiment's results queue across the restart.
+        Assert.NotNull(survivor);
+        Assert.True(survivor.BasicProperties.Persistent);
 
         await first.StopAsync(CancellationToken.None);
         await second.StopAsync(CancellationToken.None);
+    }
+
+    private static EvaluateTrial ParkedTrial(string objective) => new()
+    {
+        ExperimentId = Guid.NewGuid(),
+        TrialId = Guid.NewGuid(),
+        TrialNumber = 0,
+        Objective = objective,
+        Parameters = JsonDocument.Parse("""{"x": 0.5}""").RootElement.Clone(),
+        RawValues = new Dictionary<string, double?> { ["x"] = 0.5 },
+    };
+
+    private static async Task<BasicGetResult?> GetOneAsync(Uri broker, string queue, CancellationToken cancellationToken)
+    {
+        await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        return await channel.BasicGetAsync(queue, autoAck: true, cancellationToken);
     }
 
     private static async Task<IHost> StartWorkerAsync(Uri broker, string redis, string objective, ObjectiveProbe probe, CancellationToken cancellationToken)
