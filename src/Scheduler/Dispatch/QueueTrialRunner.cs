@@ -4,6 +4,7 @@ using HyperQueue.Contracts;
 using HyperQueue.Scheduler.Optimization;
 using HyperQueue.Worker.Leases;
 using HyperQueue.Worker.Objectives;
+using MassTransit;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -74,6 +75,20 @@ internal sealed partial class QueueTrialRunner : ITrialRunner
         }
 
         Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await DispatchAsync(trial, cancellationToken);
+        }
+        catch
+        {
+            // Never sent and never reported: counted in flight, it would keep fmin's drain waiting forever.
+            Interlocked.Decrement(ref _inFlight);
+            throw;
+        }
+    }
+
+    private async Task DispatchAsync(TrialRecord trial, CancellationToken cancellationToken)
+    {
         var runIds = _runIds(trial.Id);
         var message = new EvaluateTrial
         {
@@ -92,8 +107,8 @@ internal sealed partial class QueueTrialRunner : ITrialRunner
 
         // The loop only starts what GetAvailableSlotsAsync allows, so a refused slot means a slot not yet freed in Redis
         // (a completion still on its way), an experiment the store lost (restored, then tried again) or an experiment
-        // that has ended: wait for the first two, report the last. While the store is unreachable, wait for it.
-        var storeDown = false;
+        // that has ended: wait for the first two, report the last. While the store or the broker is unreachable, wait.
+        var unreachable = false;
         while (true)
         {
             string? ended;
@@ -105,18 +120,19 @@ internal sealed partial class QueueTrialRunner : ITrialRunner
                 }
 
                 ended = await GetEndReasonAsync(cancellationToken);
-                storeDown = false;
+                unreachable = false;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException or MassTransitException)
             {
-                if (!storeDown)
+                // Redis or the broker is away (a restart): the slot, if taken, was given back; try again when it is back.
+                if (!unreachable)
                 {
                     Log.StoreUnavailable(_logger, ex, trial.Id);
-                    storeDown = true;
+                    unreachable = true;
                 }
 
                 ended = _settings.Deadline is { } deadline && _time.GetUtcNow() >= deadline
-                    ? string.Create(CultureInfo.InvariantCulture, $"its deadline {deadline:O} passed while the in-flight store was unreachable")
+                    ? string.Create(CultureInfo.InvariantCulture, $"its deadline {deadline:O} passed while the in-flight store or the broker was unreachable")
                     : null;
             }
 
@@ -127,7 +143,7 @@ internal sealed partial class QueueTrialRunner : ITrialRunner
                 return;
             }
 
-            await Task.Delay(storeDown ? StoreRetryInterval : SlotRetryInterval, _time, cancellationToken);
+            await Task.Delay(unreachable ? StoreRetryInterval : SlotRetryInterval, _time, cancellationToken);
         }
     }
 
@@ -229,7 +245,7 @@ internal sealed partial class QueueTrialRunner : ITrialRunner
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "The in-flight store is unreachable; trial {TrialId} waits for it to be sent")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The in-flight store or the broker is unreachable; trial {TrialId} waits for it to be sent")]
         public static partial void StoreUnavailable(ILogger logger, Exception exception, Guid trialId);
     }
 }

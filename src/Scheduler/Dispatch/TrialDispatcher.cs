@@ -76,7 +76,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
                 Started?.Invoke(context.Message);
                 return Task.CompletedTask;
             });
-            endpoint.Handler<TrialCompleted>(context => OnCompletedAsync(context.Message, context.CancellationToken));
+            endpoint.Handler<TrialCompleted>(context => OnCompletedAsync(context.Message));
         });
         var ready = await _resultsEndpoint.Ready.WaitAsync(cancellationToken);
         _resultsAddress = ready.InputAddress;
@@ -189,7 +189,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         await endpoint.Send(trial, context => context.ResponseAddress = _resultsAddress, cancellationToken);
     }
 
-    private async Task OnCompletedAsync(TrialCompleted completed, CancellationToken cancellationToken)
+    private async Task OnCompletedAsync(TrialCompleted completed)
     {
         if (completed.ExperimentId != _settings.ExperimentId || !_inFlight.TryRemove(completed.TrialId, out _))
         {
@@ -198,18 +198,20 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             return;
         }
 
+        // From here on the trial is recorded as completed, so nothing may stop its result reaching fmin: not the
+        // consume context's token (cancelled when the broker connection drops, and a redelivery of this message is
+        // then ignored as a duplicate) and not a Redis outage (the slot is freed from the reaper's loop instead).
         try
         {
-            await _store.ReleaseAsync(_settings.ExperimentId, completed.TrialId, cancellationToken);
+            await _store.ReleaseAsync(_settings.ExperimentId, completed.TrialId, CancellationToken.None);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // The result must not be lost with the slot: record it now and free the slot from the reaper's loop.
             Log.ReleaseDeferred(_logger, ex, completed.TrialId);
             _releasesPending.TryAdd(completed.TrialId, 0);
         }
 
-        await _completions.Writer.WriteAsync(completed, cancellationToken);
+        _completions.Writer.TryWrite(completed);
     }
 
     private async Task ReapLoopAsync(CancellationToken cancellationToken)
