@@ -17,4 +17,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Run {RunId} could not be ended as {Status} when its scope was disposed")]
     public static partial void RunEndFailed(ILogger logger, Exception exception, string runId, RunStatus status);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Tracking store lost its database connection (attempt {Attempt} of {MaxAttempts}); running the operation again on a new one")]
+    public static partial void TrackingConnectionLost(ILogger logger, Exception exception, int attempt, int maxAttempts);
 }

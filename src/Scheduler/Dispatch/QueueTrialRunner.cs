@@ -5,6 +5,9 @@ using HyperQueue.Contracts;
 using HyperQueue.Scheduler.Optimization;
 using HyperQueue.Worker.Leases;
 using HyperQueue.Worker.Objectives;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace HyperQueue.Scheduler.Dispatch;
 
@@ -14,10 +17,15 @@ namespace HyperQueue.Scheduler.Dispatch;
 /// After <see cref="CancelAllAsync"/> the workers get <see cref="CancellationGrace"/> to report their trials as
 /// cancelled; whatever has not reported by then is recorded as cancelled here, so fmin returns on time.
 /// </summary>
-internal sealed class QueueTrialRunner : ITrialRunner
+internal sealed partial class QueueTrialRunner : ITrialRunner
 {
     /// <summary>How long cancelled trials have to report before they are recorded as cancelled without a report.</summary>
     public static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan SlotRetryInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How often a trial waiting to be sent tries the in-flight store again while it is unreachable.</summary>
+    private static readonly TimeSpan StoreRetryInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly TrialDispatcher _dispatcher;
     private readonly IInFlightStore _store;
@@ -26,6 +34,7 @@ internal sealed class QueueTrialRunner : ITrialRunner
     private readonly Func<Guid, TrialRunIds?> _runIds;
     private readonly string? _trackingUri;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly Channel<TrialOutcome> _outcomes = Channel.CreateUnbounded<TrialOutcome>();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _starting;
@@ -39,7 +48,8 @@ internal sealed class QueueTrialRunner : ITrialRunner
         TimeSpan? trialTimeout,
         Func<Guid, TrialRunIds?> runIds,
         string? trackingUri,
-        TimeProvider time)
+        TimeProvider time,
+        ILogger logger)
     {
         _dispatcher = dispatcher;
         _store = store;
@@ -48,6 +58,7 @@ internal sealed class QueueTrialRunner : ITrialRunner
         _runIds = runIds;
         _trackingUri = trackingUri;
         _time = time;
+        _logger = logger;
     }
 
     /// <summary>Counted here rather than asked of Redis: this runner is the only one taking the experiment's slots.</summary>
@@ -105,17 +116,44 @@ internal sealed class QueueTrialRunner : ITrialRunner
         var message = CreateMessage(trial, attempt: 1);
 
         // The loop only starts what GetAvailableSlotsAsync allows, so a refused slot means a slot not yet freed in Redis
-        // (a completion still on its way) or an experiment that has ended: wait for the one, report the other.
-        while (!await _dispatcher.TryDispatchAsync(message, cancellationToken))
+        // (a completion still on its way), an experiment the store lost (restored, then tried again) or an experiment
+        // that has ended: wait for the first two, report the last. While the store or the broker is unreachable, wait.
+        var unreachable = false;
+        while (true)
         {
-            if (await GetEndReasonAsync(cancellationToken) is { } ended)
+            string? ended;
+            try
+            {
+                if (await _dispatcher.TryDispatchAsync(message, cancellationToken))
+                {
+                    return;
+                }
+
+                ended = await GetEndReasonAsync(cancellationToken);
+                unreachable = false;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or MassTransitException)
+            {
+                // Redis or the broker is away (a restart): the slot, if taken, was given back; try again when it is back.
+                if (!unreachable)
+                {
+                    Log.StoreUnavailable(_logger, ex, trial.Id);
+                    unreachable = true;
+                }
+
+                ended = _settings.Deadline is { } deadline && _time.GetUtcNow() >= deadline
+                    ? string.Create(CultureInfo.InvariantCulture, $"its deadline {deadline:O} passed while the in-flight store or the broker was unreachable")
+                    : null;
+            }
+
+            if (ended is not null)
             {
                 _outcomes.Writer.TryWrite(new TrialOutcome(
                     trial.Id, ObjectiveResult.Cancelled($"the experiment ended before the trial was sent ({ended})")));
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+            await Task.Delay(unreachable ? StoreRetryInterval : SlotRetryInterval, _time, cancellationToken);
         }
     }
 
@@ -147,9 +185,16 @@ internal sealed class QueueTrialRunner : ITrialRunner
     private async Task<string?> GetEndReasonAsync(CancellationToken cancellationToken)
     {
         var liveness = await _store.GetExperimentAsync(_settings.ExperimentId, cancellationToken);
+        if (liveness.State == ExperimentState.Unknown)
+        {
+            // Lost with Redis's state: restored here or by the reaper meanwhile, unless the experiment was cancelled.
+            await _dispatcher.RestoreIfLostAsync(cancellationToken);
+            liveness = await _store.GetExperimentAsync(_settings.ExperimentId, cancellationToken);
+        }
+
         if (liveness.State != ExperimentState.Running)
         {
-            return liveness.EndReason ?? "deadline passed";
+            return liveness.EndReason ?? (liveness.State == ExperimentState.Unknown ? "the in-flight store lost it after it was cancelled" : "deadline passed");
         }
 
         return (liveness.Deadline ?? _settings.Deadline) is { } deadline && _time.GetUtcNow() >= deadline
@@ -237,5 +282,11 @@ internal sealed class QueueTrialRunner : ITrialRunner
 
         await _dispatcher.DisposeAsync();
         _stopping.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The in-flight store or the broker is unreachable; trial {TrialId} waits for it to be sent")]
+        public static partial void StoreUnavailable(ILogger logger, Exception exception, Guid trialId);
     }
 }

@@ -209,7 +209,8 @@ public sealed partial class QueueTrials : Trials
         var settings = _settings ?? throw new InvalidOperationException("QueueTrials must be prepared before fmin runs (FMin does it)");
         var dispatcher = new TrialDispatcher(
             _backend.Bus, _backend.EndpointConnector, _backend.Store, settings, _backend.Time, _backend.LoggerFactory.CreateLogger<TrialDispatcher>());
-        return new QueueTrialRunner(dispatcher, _backend.Store, settings, TrialTimeout, RunIds, TrackingUri, _backend.Time);
+        return new QueueTrialRunner(
+            dispatcher, _backend.Store, settings, TrialTimeout, RunIds, TrackingUri, _backend.Time, _backend.LoggerFactory.CreateLogger<QueueTrialRunner>());
     }
 
     private static partial class Log

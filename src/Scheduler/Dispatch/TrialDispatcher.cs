@@ -35,12 +35,14 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     private readonly HashSet<Guid> _awaitingRetry = [];
     private readonly HashSet<Guid> _unsent = [];
     private readonly ConcurrentDictionary<Guid, TrialStarted> _started = new();
+    private readonly ConcurrentDictionary<Guid, byte> _releasesPending = new();
     private readonly Channel<TrialCompleted> _completions = Channel.CreateUnbounded<TrialCompleted>();
     private readonly CancellationTokenSource _stopping = new();
     private HostReceiveEndpointHandle? _resultsEndpoint;
     private ISendEndpoint? _evaluateEndpoint;
     private Action<SendContext<EvaluateTrial>> _setResponseAddress = _ => { };
     private Task _reaper = Task.CompletedTask;
+    private volatile bool _cancelled;
 
     public TrialDispatcher(
         IBus bus, IReceiveEndpointConnector connector, IInFlightStore store, DispatchSettings settings, TimeProvider time, ILogger logger)
@@ -103,7 +105,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
                 OnStarted(context.Message);
                 return Task.CompletedTask;
             });
-            endpoint.Handler<TrialCompleted>(context => OnCompletedAsync(context.Message, context.CancellationToken));
+            endpoint.Handler<TrialCompleted>(context => OnCompletedAsync(context.Message));
         });
         var ready = await _resultsEndpoint.Ready.WaitAsync(cancellationToken);
         var resultsAddress = ready.InputAddress;
@@ -183,6 +185,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     /// </summary>
     public async Task CancelAsync(string reason, CancellationToken cancellationToken)
     {
+        _cancelled = true;
         await _store.EndExperimentAsync(_settings.ExperimentId, reason, cancellationToken);
         await _bus.Publish(new CancelExperiment { ExperimentId = _settings.ExperimentId, Reason = reason }, cancellationToken);
     }
@@ -216,6 +219,38 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         return abandoned;
     }
 
+    /// <summary>
+    /// Puts the experiment back into the in-flight store when the store lost it (Redis restarted without
+    /// persistence): running, with its parallelism and deadline, and a fresh lease for every trial this dispatcher
+    /// has in flight, so workers' heartbeats find their trials again and the slots count what really runs.
+    /// True when it restored the experiment; false when the store knew it or the experiment was cancelled.
+    /// </summary>
+    public async Task<bool> RestoreIfLostAsync(CancellationToken cancellationToken)
+    {
+        if (_cancelled || (await _store.GetExperimentAsync(_settings.ExperimentId, cancellationToken)).State != ExperimentState.Unknown)
+        {
+            return false;
+        }
+
+        var inFlight = _inFlight.Keys.ToArray();
+        // The queue timeout, not a worker's lease: some of these may still wait in the evaluate queue, and a running
+        // one's worker replaces the lease with its own on its next heartbeat (a dead worker's message is redelivered).
+        if (!await _store.RestoreExperimentAsync(
+            _settings.ExperimentId, _settings.Parallelism, _settings.Deadline, inFlight, _settings.QueueTimeout, cancellationToken))
+        {
+            return false;
+        }
+
+        // A trial that completed while this ran had its slot released before the restore gave it one back.
+        foreach (var trialId in inFlight.Where(trialId => !_inFlight.ContainsKey(trialId)))
+        {
+            await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
+        }
+
+        Log.ExperimentRestored(_logger, _settings.ExperimentId, inFlight.Length);
+        return true;
+    }
+
     private async Task SendAsync(EvaluateTrial trial, CancellationToken cancellationToken)
     {
         // One lookup per experiment, not per trial: the endpoint is cached by the bus anyway, but the lookup
@@ -234,7 +269,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         Started?.Invoke(started);
     }
 
-    private async Task OnCompletedAsync(TrialCompleted completed, CancellationToken cancellationToken)
+    private async Task OnCompletedAsync(TrialCompleted completed)
     {
         if (completed.ExperimentId != _settings.ExperimentId || !_inFlight.TryRemove(completed.TrialId, out _))
         {
@@ -244,8 +279,20 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         }
 
         _started.TryRemove(completed.TrialId, out _);
-        await _store.ReleaseAsync(_settings.ExperimentId, completed.TrialId, cancellationToken);
-        await _completions.Writer.WriteAsync(completed, cancellationToken);
+        // From here on the trial is recorded as completed, so nothing may stop its result reaching fmin: not the
+        // consume context's token (cancelled when the broker connection drops, and a redelivery of this message is
+        // then ignored as a duplicate) and not a Redis outage (the slot is freed from the reaper's loop instead).
+        try
+        {
+            await _store.ReleaseAsync(_settings.ExperimentId, completed.TrialId, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Log.ReleaseDeferred(_logger, ex, completed.TrialId);
+            _releasesPending.TryAdd(completed.TrialId, 0);
+        }
+
+        _completions.Writer.TryWrite(completed);
     }
 
     private async Task ReapLoopAsync(CancellationToken cancellationToken)
@@ -257,6 +304,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             {
                 try
                 {
+                    await RestoreIfLostAsync(cancellationToken);
+                    await ReleasePendingAsync(cancellationToken);
                     await ReapOnceAsync(cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -268,6 +317,15 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task ReleasePendingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var trialId in _releasesPending.Keys)
+        {
+            await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
+            _releasesPending.TryRemove(trialId, out _);
         }
     }
 
@@ -380,6 +438,12 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Could not free the slot of abandoned trial {TrialId}; it expires with the experiment's keys")]
         public static partial void AbandonReleaseFailed(ILogger logger, Exception exception, Guid trialId);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The in-flight store had lost experiment {ExperimentId}; restored it with its {InFlight} trials in flight")]
+        public static partial void ExperimentRestored(ILogger logger, Guid experimentId, int inFlight);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not free the slot of completed trial {TrialId}; the result is recorded and the slot is freed on a later tick")]
+        public static partial void ReleaseDeferred(ILogger logger, Exception exception, Guid trialId);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for expired leases of experiment {ExperimentId} failed; retrying on the next tick")]
         public static partial void ReapFailed(ILogger logger, Exception exception, Guid experimentId);

@@ -26,5 +26,20 @@ internal sealed class PostgresTrackingDatabase(string connectionString) : Tracki
         connection.ExecuteAsync(new CommandDefinition(
             "SELECT pg_advisory_xact_lock(@Key)", new { Key = MigrationLockKey }, transaction, cancellationToken: cancellationToken));
 
+    /// <remarks>
+    /// A broken socket surfaces as a transient <see cref="NpgsqlException"/>; a backend ended by the server
+    /// (pg_terminate_backend, shutdown, crash recovery) as SQL state class 57P, and a refused connection during a
+    /// restart as 57P03 or class 08.
+    /// </remarks>
+    public override bool IsConnectionLost(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("57P", StringComparison.Ordinal)
+            || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    };
+
+    public override void DropIdleConnections() => dataSource.Clear();
+
     public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

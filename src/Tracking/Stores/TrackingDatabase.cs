@@ -18,6 +18,14 @@ internal abstract class TrackingDatabase : IAsyncDisposable
     /// <summary>Serializes migrations between processes that start at the same time (inside the given transaction).</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>True when the exception says the connection to the server was lost, so the operation may run again on a new one.</summary>
+    public virtual bool IsConnectionLost(Exception exception) => false;
+
+    /// <summary>Closes pooled connections that are idle, since a lost server connection usually means they are all dead.</summary>
+    public virtual void DropIdleConnections()
+    {
+    }
+
     public static TrackingDatabase Create(TrackingUri uri) => uri.Kind switch
     {
         TrackingStoreKind.Sqlite => new SqliteTrackingDatabase(uri.ConnectionString),

@@ -18,6 +18,21 @@ public interface IInFlightStore
     /// </summary>
     Task CreateExperimentAsync(Guid experimentId, int parallelism, DateTimeOffset? deadline, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Puts back an experiment the store lost (Redis restarted without persistence) from what its scheduler knows:
+    /// when the store does not know the experiment, marks it running with this parallelism and deadline and gives
+    /// each of <paramref name="inFlight"/> a slot with a lease of the given length, in one atomic step, so no
+    /// worker's heartbeat sees the experiment without its trial. Returns false and changes nothing when the store
+    /// knows the experiment (running or ended).
+    /// </summary>
+    Task<bool> RestoreExperimentAsync(
+        Guid experimentId,
+        int parallelism,
+        DateTimeOffset? deadline,
+        IReadOnlyCollection<Guid> inFlight,
+        TimeSpan lease,
+        CancellationToken cancellationToken);
+
     /// <summary>The experiment's state, parallelism, deadline and end reason; <see cref="ExperimentState.Unknown"/> when absent.</summary>
     Task<ExperimentLiveness> GetExperimentAsync(Guid experimentId, CancellationToken cancellationToken);
 

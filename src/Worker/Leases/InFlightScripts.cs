@@ -43,6 +43,16 @@ internal static class InFlightScripts
         return 1
         """);
 
+    /// <summary>Returns 1 when restored, 0 when the experiment is known (nothing changed). Trials are space-separated ids.</summary>
+    public static readonly LuaScript Restore = LuaScript.Prepare(Clock + Keep + """
+        if redis.call('EXISTS', @meta) == 1 then return 0 end
+        redis.call('HSET', @meta, 'parallelism', @parallelism, 'deadline', @deadline, 'state', 'running')
+        local until_lease = int(now + tonumber(@lease))
+        for trial in string.gmatch(@trials, '%S+') do redis.call('ZADD', @inflight, until_lease, trial) end
+        keep(@deadline, @meta, @inflight, @lapsed)
+        return 1
+        """);
+
     /// <summary>Returns 1 when set, 0 when the experiment is unknown.</summary>
     public static readonly LuaScript SetParallelism = LuaScript.Prepare(Clock + Keep + """
         if redis.call('EXISTS', @meta) == 0 then return 0 end

@@ -27,6 +27,37 @@ public sealed class InMemoryInFlightStore(TimeProvider timeProvider) : IInFlight
         return Task.CompletedTask;
     }
 
+    public Task<bool> RestoreExperimentAsync(
+        Guid experimentId,
+        int parallelism,
+        DateTimeOffset? deadline,
+        IReadOnlyCollection<Guid> inFlight,
+        TimeSpan lease,
+        CancellationToken cancellationToken)
+    {
+        InFlightArguments.Parallelism(parallelism);
+        ArgumentNullException.ThrowIfNull(inFlight);
+        var leaseMilliseconds = InFlightArguments.LeaseMilliseconds(lease);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = Now();
+        lock (_gate)
+        {
+            if (_experiments.ContainsKey(experimentId))
+            {
+                return Task.FromResult(false);
+            }
+
+            var experiment = new Experiment { Parallelism = parallelism, Deadline = InFlightArguments.Deadline(deadline) };
+            foreach (var trialId in inFlight)
+            {
+                experiment.InFlight[trialId] = now + leaseMilliseconds;
+            }
+
+            _experiments[experimentId] = experiment;
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<ExperimentLiveness> GetExperimentAsync(Guid experimentId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

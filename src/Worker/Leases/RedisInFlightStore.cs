@@ -38,18 +38,42 @@ public sealed class RedisInFlightStore : IInFlightStore
         InFlightArguments.Parallelism(parallelism);
         cancellationToken.ThrowIfCancellationRequested();
         var keys = new ExperimentKeys(_keyPrefix, experimentId);
-        var deadlineValue = deadline is { } value
-            ? value.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
-            : string.Empty;
         await InFlightScripts.Create.EvaluateAsync(Database, new
         {
             meta = keys.Meta,
             inflight = keys.InFlight,
             lapsed = keys.Lapsed,
             parallelism,
-            deadline = deadlineValue,
+            deadline = FormatDeadline(deadline),
             retention = _retentionMilliseconds,
         }).WaitAsync(cancellationToken);
+    }
+
+    public async Task<bool> RestoreExperimentAsync(
+        Guid experimentId,
+        int parallelism,
+        DateTimeOffset? deadline,
+        IReadOnlyCollection<Guid> inFlight,
+        TimeSpan lease,
+        CancellationToken cancellationToken)
+    {
+        InFlightArguments.Parallelism(parallelism);
+        ArgumentNullException.ThrowIfNull(inFlight);
+        var leaseMilliseconds = InFlightArguments.LeaseMilliseconds(lease);
+        cancellationToken.ThrowIfCancellationRequested();
+        var keys = new ExperimentKeys(_keyPrefix, experimentId);
+        var result = await InFlightScripts.Restore.EvaluateAsync(Database, new
+        {
+            meta = keys.Meta,
+            inflight = keys.InFlight,
+            lapsed = keys.Lapsed,
+            parallelism,
+            deadline = FormatDeadline(deadline),
+            trials = string.Join(' ', inFlight.Select(TrialMember)),
+            lease = leaseMilliseconds,
+            retention = _retentionMilliseconds,
+        }).WaitAsync(cancellationToken);
+        return (int)result == 1;
     }
 
     public async Task<ExperimentLiveness> GetExperimentAsync(Guid experimentId, CancellationToken cancellationToken)
@@ -198,6 +222,10 @@ public sealed class RedisInFlightStore : IInFlightStore
     private IDatabase Database => _connection.GetDatabase();
 
     private static string TrialMember(Guid trialId) => trialId.ToString("D");
+
+    /// <summary>Unix milliseconds, or empty for no deadline (the scripts read it with tonumber).</summary>
+    private static string FormatDeadline(DateTimeOffset? deadline) =>
+        deadline is { } value ? value.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : string.Empty;
 
     private static Guid[] ParseTrials(RedisValue[] members, RedisKey key) =>
         Array.ConvertAll(members, member => Guid.TryParseExact(member.ToString(), "D", out var trialId)

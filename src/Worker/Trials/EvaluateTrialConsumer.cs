@@ -6,6 +6,7 @@ using HyperQueue.Worker.Objectives;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace HyperQueue.Worker.Trials;
 
@@ -27,6 +28,9 @@ internal sealed class EvaluateTrialConsumer(
     ILogger<EvaluateTrialConsumer> logger,
     ITrialRunLoggerFactory? runLoggers = null) : IConsumer<EvaluateTrial>
 {
+    /// <summary>How often a trial about to start asks an unreachable store, or one that lost its experiment, again.</summary>
+    private static readonly TimeSpan StoreRetryInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly WorkerOptions settings = options.Value;
 
     public async Task Consume(ConsumeContext<EvaluateTrial> context)
@@ -80,7 +84,7 @@ internal sealed class EvaluateTrialConsumer(
 
         // The first renewal marks the trial running and tells us whether the scheduler still wants it: it answers
         // Cancelled for an ended, expired or unknown experiment, so it is also the liveness check (one round trip).
-        switch (await inFlightStore.RenewLeaseAsync(message.ExperimentId, message.TrialId, settings.LeaseDuration, cancellationToken))
+        switch (await RenewBeforeStartAsync(message, cancellationToken))
         {
             case LeaseStatus.Lost:
                 Log.LeaseLost(logger, message.TrialId);
@@ -200,6 +204,14 @@ internal sealed class EvaluateTrialConsumer(
 
                 if (status == LeaseStatus.Cancelled)
                 {
+                    if (await IsLostFromStoreAsync(trial.ExperimentId, stop))
+                    {
+                        // Redis lost its state: the scheduler restores the experiment with this trial on its next reap
+                        // tick, and the next heartbeat finds it. Cancelling here would lose a trial that is running fine.
+                        Log.ExperimentLostFromStore(logger, trial.TrialId, trial.ExperimentId);
+                        continue;
+                    }
+
                     trial.Cancel(await GetEndReasonAsync(trial.ExperimentId, stop));
                     return;
                 }
@@ -256,9 +268,55 @@ internal sealed class EvaluateTrialConsumer(
                 $"the experiment deadline ({Format(deadline)}) passed before the trial started",
             ExperimentState.Running => "the experiment ended or passed its deadline",
             ExperimentState.Ended => $"the experiment ended ({liveness.EndReason})",
-            _ => $"experiment '{message.ExperimentId}' is not known to the in-flight store (it ended and was removed, or was never started)",
+            _ => $"experiment '{message.ExperimentId}' is not known to the in-flight store (it ended and was removed, was never started, or was lost and its scheduler did not restore it within {settings.LeaseDuration.TotalSeconds:0.#} s)",
         };
     }
+
+    /// <summary>
+    /// The first lease renewal. A store that is unreachable, or that lost the experiment (Redis restarted without
+    /// persistence; the scheduler restores it on its next reap tick), is asked again for up to one lease duration
+    /// before the trial is given up: a trial the scheduler sent must not be cancelled by a passing outage.
+    /// </summary>
+    private async Task<LeaseStatus> RenewBeforeStartAsync(EvaluateTrial message, CancellationToken cancellationToken)
+    {
+        var giveUpAt = timeProvider.GetUtcNow() + settings.LeaseDuration;
+        while (true)
+        {
+            try
+            {
+                var status = await inFlightStore.RenewLeaseAsync(message.ExperimentId, message.TrialId, settings.LeaseDuration, cancellationToken);
+                if (status != LeaseStatus.Cancelled
+                    || timeProvider.GetUtcNow() >= giveUpAt
+                    || !await IsLostFromStoreAsync(message.ExperimentId, cancellationToken))
+                {
+                    return status;
+                }
+            }
+            catch (Exception exception) when (IsStoreOutage(exception) && timeProvider.GetUtcNow() < giveUpAt)
+            {
+                Log.StoreUnavailable(logger, exception, message.TrialId);
+            }
+
+            await Task.Delay(StoreRetryInterval, timeProvider, cancellationToken);
+        }
+    }
+
+    /// <summary>True when the store does not know the experiment (lost with Redis's state, or long gone); false when it does or cannot say.</summary>
+    private async Task<bool> IsLostFromStoreAsync(Guid experimentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await inFlightStore.GetExperimentAsync(experimentId, cancellationToken)).State == ExperimentState.Unknown;
+        }
+        catch (Exception exception) when (IsStoreOutage(exception))
+        {
+            Log.RenewalFailed(logger, exception, experimentId);
+            return false;
+        }
+    }
+
+    /// <summary>Redis unreachable or slow to answer: a passing condition, not the trial's fault.</summary>
+    private static bool IsStoreOutage(Exception exception) => exception is RedisException or TimeoutException;
 
     private async Task<string> GetEndReasonAsync(Guid experimentId, CancellationToken cancellationToken)
     {

@@ -38,6 +38,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Worker stopping: abandoned {Count} running trials; their leases lapse and the scheduler retries them")]
     public static partial void TrialsAbandoned(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Trial {TrialId}: the in-flight store is unreachable; asking again before the trial starts")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception, Guid trialId);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Trial {TrialId}: the in-flight store lost experiment {ExperimentId}; the trial runs on until its scheduler restores it")]
+    public static partial void ExperimentLostFromStore(ILogger logger, Guid trialId, Guid experimentId);
+
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Trial {TrialId}: objective {Objective} failed with {ErrorType}")]
     public static partial void ObjectiveFailed(ILogger logger, Exception exception, Guid trialId, string objective, string errorType);
 }

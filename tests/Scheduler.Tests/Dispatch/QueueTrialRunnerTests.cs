@@ -28,7 +28,7 @@ public sealed class QueueTrialRunnerTests
             Guid.NewGuid(), "never-sent", Parallelism: 2, deadline, QueueTimeout: TimeSpan.FromSeconds(30), MaxAttempts: 3,
             ReapInterval: TimeSpan.FromSeconds(5), ResultsQueueExpiry: TimeSpan.FromMinutes(5), ResumeGrace: TimeSpan.FromSeconds(60));
         var dispatcher = new TrialDispatcher(backend.Bus, backend.EndpointConnector, backend.Store, settings, time, NullLogger.Instance);
-        await using var runner = new QueueTrialRunner(dispatcher, backend.Store, settings, trialTimeout: null, _ => null, trackingUri: null, time);
+        await using var runner = new QueueTrialRunner(dispatcher, backend.Store, settings, trialTimeout: null, _ => null, trackingUri: null, time, NullLogger.Instance);
         // The store refuses slots from the deadline on, while the experiment is still marked running (fmin ends it later).
         time.Advance(TimeSpan.FromSeconds(2));
 
@@ -52,7 +52,7 @@ public sealed class QueueTrialRunnerTests
             cancellationToken: cancellationToken);
         var settings = Settings("quick", parallelism: 3);
         var dispatcher = new TrialDispatcher(backend.Bus, backend.EndpointConnector, backend.Store, settings, backend.Time, NullLogger.Instance);
-        await using var runner = new QueueTrialRunner(dispatcher, backend.Store, settings, trialTimeout: null, _ => null, trackingUri: null, backend.Time);
+        await using var runner = new QueueTrialRunner(dispatcher, backend.Store, settings, trialTimeout: null, _ => null, trackingUri: null, backend.Time, NullLogger.Instance);
         TrialRecord[] trials = [Trial(0), Trial(1), Trial(2)];
 
         // The fmin loop starts a batch this way: the first start connects the results queue, the others wait for it.
@@ -80,13 +80,41 @@ public sealed class QueueTrialRunnerTests
         var settings = Settings("unreachable", parallelism: 1);
         var store = new AcquireFailingStore(backend.Store);
         var dispatcher = new TrialDispatcher(backend.Bus, backend.EndpointConnector, store, settings, backend.Time, NullLogger.Instance);
-        await using var runner = new QueueTrialRunner(dispatcher, store, settings, trialTimeout: null, _ => null, trackingUri: null, backend.Time);
+        await using var runner = new QueueTrialRunner(dispatcher, store, settings, trialTimeout: null, _ => null, trackingUri: null, backend.Time, NullLogger.Instance);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.StartAsync(Trial(), cancellationToken));
 
         Assert.Equal("the slot store is down", error.Message);
         // Nothing was sent, so no outcome will come: a trial counted in flight would keep fmin's drain waiting forever.
         Assert.Equal(0, runner.InFlight);
+    }
+
+    [Fact]
+    public async Task StartAsync_ExperimentLostFromTheStore_RestoresItAndSendsTheTrial()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var backend = await QueueBackend.StartEmbeddedAsync(
+            worker => worker.AddObjective("half", (_, _) => Task.FromResult<ObjectiveResult>(0.5)),
+            slots: 1,
+            cancellationToken: cancellationToken);
+        var settings = Settings("half", parallelism: 2) with { ReapInterval = TimeSpan.FromMinutes(5) };
+        var dispatcher = new TrialDispatcher(backend.Bus, backend.EndpointConnector, backend.Store, settings, TimeProvider.System, NullLogger.Instance);
+        await using var runner = new QueueTrialRunner(
+            dispatcher, backend.Store, settings, trialTimeout: null, _ => null, trackingUri: null, TimeProvider.System, NullLogger.Instance);
+        await runner.StartAsync(Trial(0), cancellationToken);
+        Assert.Equal(TrialStatus.Ok, (await runner.WaitForCompletionAsync(cancellationToken)).Result.Status);
+        // What a Redis restart without persistence does; the reaper (every 5 min here) is not the one that notices.
+        await backend.Store.DeleteExperimentAsync(settings.ExperimentId, cancellationToken);
+
+        await runner.StartAsync(Trial(1), cancellationToken);
+        var outcome = await runner.WaitForCompletionAsync(cancellationToken);
+
+        Assert.Equal(TrialStatus.Ok, outcome.Result.Status);
+        Assert.Equal(0.5, outcome.Result.Loss);
+        Assert.Equal(
+            new ExperimentLiveness(ExperimentState.Running, 2, null, null),
+            await backend.Store.GetExperimentAsync(settings.ExperimentId, cancellationToken));
+        Assert.Empty(await backend.Store.GetInFlightAsync(settings.ExperimentId, cancellationToken));
     }
 
     private static DispatchSettings Settings(string objective, int parallelism) => new(
@@ -129,6 +157,10 @@ public sealed class QueueTrialRunnerTests
 
         public Task<IReadOnlyList<Guid>> ReapExpiredAsync(Guid experimentId, CancellationToken cancellationToken) =>
             inner.ReapExpiredAsync(experimentId, cancellationToken);
+
+        public Task<bool> RestoreExperimentAsync(
+            Guid experimentId, int parallelism, DateTimeOffset? deadline, IReadOnlyCollection<Guid> inFlight, TimeSpan lease, CancellationToken cancellationToken) =>
+            inner.RestoreExperimentAsync(experimentId, parallelism, deadline, inFlight, lease, cancellationToken);
 
         public Task<IReadOnlyList<Guid>> GetInFlightAsync(Guid experimentId, CancellationToken cancellationToken) =>
             inner.GetInFlightAsync(experimentId, cancellationToken);

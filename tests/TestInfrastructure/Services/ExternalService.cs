@@ -46,6 +46,31 @@ public abstract class ExternalService : IAsyncDisposable
         return null!;
     }
 
+    /// <summary>
+    /// Starts a server of this service for one test alone, from the installed binaries on free ports in a temporary
+    /// folder, so the test may stop and restart it (an outage) without disturbing the tests that share the fixture's
+    /// server. Skips when the binaries are missing (a failure under <c>HQ_REQUIRE_SERVICES=1</c>). Disposing the
+    /// connection stops the server and removes its folder.
+    /// </summary>
+    public async Task<ServiceConnection> StartPrivateServerAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await StartLocalServerAsync(cancellationToken);
+        }
+        catch (ServiceUnavailableException ex)
+        {
+            var message = $"a private {Name} server cannot be started: {ex.Message}. {InstallHint}.";
+            if (RequireServices)
+            {
+                throw new InvalidOperationException(message + " (HQ_REQUIRE_SERVICES=1 turns this skip into a failure)", ex);
+            }
+
+            Assert.Skip(message);
+            return null!;
+        }
+    }
+
     /// <summary>True when CI demands every service (HQ_REQUIRE_SERVICES=1).</summary>
     public static bool RequireServices => Environment.GetEnvironmentVariable("HQ_REQUIRE_SERVICES") == "1";
 

@@ -274,6 +274,21 @@ public abstract class TrackingClientContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogMetricAsync_SamePointTwice_StoredOnceLikeMlflowSoARetriedWriteAddsNoDuplicate()
+    {
+        var run = await Client.CreateRunAsync(await NewExperimentIdAsync(), cancellationToken: Token);
+
+        await Client.LogMetricAsync(run.RunId, "loss", 0.5, step: 3, cancellationToken: Token);
+        await Client.LogMetricAsync(run.RunId, "loss", 0.5, step: 3, cancellationToken: Token);
+        await Client.LogMetricAsync(run.RunId, "loss", 0.7, step: 3, cancellationToken: Token);
+
+        // Key, step, timestamp and value make a point (MLflow's metrics key); another value at the same step is kept.
+        Assert.Equal(
+            [new Metric("loss", 0.5, 3, Start), new Metric("loss", 0.7, 3, Start)],
+            await Client.GetMetricHistoryAsync(run.RunId, "loss", Token));
+    }
+
+    [Fact]
     public async Task LogMetricAsync_NonFiniteAndExtremeValues_RoundTripExactly()
     {
         var run = await Client.CreateRunAsync(await NewExperimentIdAsync(), cancellationToken: Token);

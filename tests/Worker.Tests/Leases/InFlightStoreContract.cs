@@ -420,6 +420,59 @@ public abstract class InFlightStoreContract
     }
 
     [Fact]
+    public async Task RestoreExperimentAsync_LostExperiment_RunsAgainWithTheTrialsInFlightAndTheirLeasesRenewable()
+    {
+        var experimentId = Guid.NewGuid();
+        var held = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        var deadline = Now.AddHours(1);
+
+        Assert.True(await Store.RestoreExperimentAsync(experimentId, 3, deadline, held, LongLease, Token));
+
+        Assert.Equal(
+            new ExperimentLiveness(ExperimentState.Running, 3, DateTimeOffset.FromUnixTimeMilliseconds(deadline.ToUnixTimeMilliseconds()), null),
+            await Store.GetExperimentAsync(experimentId, Token));
+        Assert.Equal(held.Order(), (await Store.GetInFlightAsync(experimentId, Token)).Order());
+        foreach (var trialId in held)
+        {
+            Assert.Equal(LeaseStatus.Active, await Store.RenewLeaseAsync(experimentId, trialId, LongLease, Token));
+        }
+
+        // The restored trials hold two of the three slots: one more is granted, then none.
+        Assert.True(await Store.TryAcquireSlotAsync(experimentId, Guid.NewGuid(), LongLease, Token));
+        Assert.False(await Store.TryAcquireSlotAsync(experimentId, Guid.NewGuid(), LongLease, Token));
+    }
+
+    [Fact]
+    public async Task RestoreExperimentAsync_RestoredLeaseLapses_IsReapedLikeAnyOther()
+    {
+        var experimentId = Guid.NewGuid();
+        var trialId = Guid.NewGuid();
+        Assert.True(await Store.RestoreExperimentAsync(experimentId, 2, null, [trialId], ShortLease, Token));
+
+        await LetTimePassAsync(ShortLease * 2, Token);
+
+        Assert.Equal([trialId], await Store.ReapExpiredAsync(experimentId, Token));
+    }
+
+    [Fact]
+    public async Task RestoreExperimentAsync_KnownExperiment_ReturnsFalseAndChangesNothing()
+    {
+        var running = await RunningExperimentAsync(2);
+        var held = Guid.NewGuid();
+        Assert.True(await Store.TryAcquireSlotAsync(running, held, LongLease, Token));
+        var ended = await RunningExperimentAsync(2);
+        await Store.EndExperimentAsync(ended, "done", Token);
+
+        Assert.False(await Store.RestoreExperimentAsync(running, 5, null, [Guid.NewGuid()], LongLease, Token));
+        Assert.False(await Store.RestoreExperimentAsync(ended, 5, null, [Guid.NewGuid()], LongLease, Token));
+
+        Assert.Equal(new ExperimentLiveness(ExperimentState.Running, 2, null, null), await Store.GetExperimentAsync(running, Token));
+        Assert.Equal([held], await Store.GetInFlightAsync(running, Token));
+        Assert.Equal(ExperimentState.Ended, (await Store.GetExperimentAsync(ended, Token)).State);
+        Assert.Empty(await Store.GetInFlightAsync(ended, Token));
+    }
+
+    [Fact]
     public async Task SetParallelismAsync_Raised_GrantsTheExtraSlots()
     {
         var experimentId = await RunningExperimentAsync(1);

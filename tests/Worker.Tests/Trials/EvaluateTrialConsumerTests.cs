@@ -271,6 +271,55 @@ public sealed class EvaluateTrialConsumerTests
     }
 
     [Fact]
+    public async Task Consume_ExperimentLostFromStoreWhileRunning_RunsOnAndAnswersOkOnceRestored()
+    {
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var harness = await WorkerTestHarness.StartAsync(worker =>
+            worker.AddObjective("long", async (_, cancellationToken) =>
+            {
+                running.SetResult();
+                await finish.Task.WaitAsync(cancellationToken);
+                return 1;
+            }));
+        var message = await harness.CreateTrialAsync("long");
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        await harness.SendAsync(message);
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        // Redis restarted without persistence: the experiment is gone for ten heartbeats (50 ms each) until the
+        // scheduler restores it with this trial in flight.
+        await harness.Store.DeleteExperimentAsync(message.ExperimentId, cancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        Assert.True(await harness.Store.RestoreExperimentAsync(
+            message.ExperimentId, 4, null, [message.TrialId], TimeSpan.FromSeconds(5), cancellationToken));
+        finish.SetResult();
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(TrialStatus.Ok, completed.Status);
+        Assert.Equal(1, completed.Loss);
+    }
+
+    [Fact]
+    public async Task Consume_ExperimentLostFromStoreBeforeDelivery_WaitsForTheRestoreThenRunsTheTrial()
+    {
+        await using var harness = await WorkerTestHarness.StartAsync(worker =>
+            worker.AddObjective("quick", (_, _) => Task.FromResult<ObjectiveResult>(0.25)));
+        var message = await harness.CreateTrialAsync("quick");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await harness.Store.DeleteExperimentAsync(message.ExperimentId, cancellationToken);
+
+        await harness.SendAsync(message);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+        Assert.True(await harness.Store.RestoreExperimentAsync(
+            message.ExperimentId, 4, null, [message.TrialId], TimeSpan.FromSeconds(5), cancellationToken));
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(TrialStatus.Ok, completed.Status);
+        Assert.Equal(0.25, completed.Loss);
+    }
+
+    [Fact]
     public async Task Consume_LeaseReapedWhileRunning_CancelsTheObjectiveAndSendsNoResult()
     {
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
