@@ -197,7 +197,7 @@ public sealed class EvaluateTrialConsumerTests
 
         Assert.Equal(TrialStatus.Cancelled, completed.Status);
         Assert.Equal(
-            $"experiment '{message.ExperimentId}' is not known to the in-flight store (it ended and was removed, or was never started)",
+            $"experiment '{message.ExperimentId}' is not known to the in-flight store (it ended and was removed, was never started, or was lost and its scheduler did not restore it within 5 s)",
             completed.Error!.Message);
         Assert.False(ran);
         Assert.Empty(harness.Bus.Sent.Select<TrialStarted>(TestContext.Current.CancellationToken));
