@@ -35,6 +35,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     private readonly HashSet<Guid> _awaitingRetry = [];
     private readonly HashSet<Guid> _unsent = [];
     private readonly ConcurrentDictionary<Guid, TrialStarted> _started = new();
+    /// <summary>When each trial in flight took its queue lease here, to tell a worker's lapsed lease from the queue timeout.</summary>
+    private readonly ConcurrentDictionary<Guid, long> _queuedAt = new();
     private readonly ConcurrentDictionary<Guid, byte> _releasesPending = new();
     private readonly Channel<TrialCompleted> _completions = Channel.CreateUnbounded<TrialCompleted>();
     private readonly CancellationTokenSource _stopping = new();
@@ -159,11 +161,13 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
     public async Task<bool> TryDispatchAsync(EvaluateTrial trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
+        var queuedAt = _time.GetTimestamp();
         if (!await _store.TryAcquireSlotAsync(_settings.ExperimentId, trial.TrialId, _settings.QueueTimeout, cancellationToken))
         {
             return false;
         }
 
+        _queuedAt[trial.TrialId] = queuedAt;
         _inFlight[trial.TrialId] = trial;
         try
         {
@@ -172,6 +176,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         catch
         {
             _inFlight.TryRemove(trial.TrialId, out _);
+            _queuedAt.TryRemove(trial.TrialId, out _);
             await _store.ReleaseAsync(_settings.ExperimentId, trial.TrialId, CancellationToken.None);
             throw;
         }
@@ -202,6 +207,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             if (_inFlight.TryRemove(trialId, out var trial))
             {
                 _started.TryRemove(trialId, out _);
+                _queuedAt.TryRemove(trialId, out _);
                 abandoned.Add(trial);
                 try
                 {
@@ -279,6 +285,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
         }
 
         _started.TryRemove(completed.TrialId, out _);
+        _queuedAt.TryRemove(completed.TrialId, out _);
         // From here on the trial is recorded as completed, so nothing may stop its result reaching fmin: not the
         // consume context's token (cancelled when the broker connection drops, and a redelivery of this message is
         // then ignored as a duplicate) and not a Redis outage (the slot is freed from the reaper's loop instead).
@@ -353,6 +360,7 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             var unsent = _unsent.Contains(trialId);
             if (unsent || trial.Attempt < _settings.MaxAttempts)
             {
+                var queuedAt = _time.GetTimestamp();
                 if (await _store.TryAcquireSlotAsync(_settings.ExperimentId, trialId, _settings.QueueTimeout, cancellationToken))
                 {
                     _awaitingRetry.Remove(trialId);
@@ -366,6 +374,8 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
                         await _store.ReleaseAsync(_settings.ExperimentId, trialId, cancellationToken);
                         continue;
                     }
+
+                    _queuedAt[trialId] = queuedAt;
 
                     if (unsent)
                     {
@@ -387,16 +397,13 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
             if (_inFlight.TryRemove(trialId, out _))
             {
                 Log.LeaseExpiredFailing(_logger, trialId, trial.Attempt);
-                var reason = _started.TryRemove(trialId, out var started) && started.Attempt == trial.Attempt
-                    ? $"worker '{started.WorkerId}' started attempt {trial.Attempt} of {_settings.MaxAttempts} and stopped renewing its lease; the worker died or lost its connection"
-                    : $"no worker started attempt {trial.Attempt} of {_settings.MaxAttempts} within the queue timeout of {_settings.QueueTimeout.TotalSeconds:0.#} s";
                 await _completions.Writer.WriteAsync(
                     new TrialCompleted
                     {
                         ExperimentId = _settings.ExperimentId,
                         TrialId = trialId,
                         Status = TrialStatus.Fail,
-                        Error = new TrialError("lease_expired", reason),
+                        Error = new TrialError("lease_expired", LeaseExpiredReason(trial)),
                         Duration = TimeSpan.Zero,
                         WorkerId = "",
                         Attempt = trial.Attempt,
@@ -404,6 +411,25 @@ internal sealed partial class TrialDispatcher : IAsyncDisposable
                     cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Why a trial's last attempt lapsed. A worker that starts a trial replaces its queue lease with its own short
+    /// one, so a lease that lapsed before the queue timeout means a worker took the trial and stopped renewing, even
+    /// when the trial ended before the worker's <c>TrialStarted</c> notice was due.
+    /// </summary>
+    private string LeaseExpiredReason(EvaluateTrial trial)
+    {
+        var attempt = $"attempt {trial.Attempt} of {_settings.MaxAttempts}";
+        _queuedAt.TryRemove(trial.TrialId, out var queuedAt);
+        if (_started.TryRemove(trial.TrialId, out var started) && started.Attempt == trial.Attempt)
+        {
+            return $"worker '{started.WorkerId}' started {attempt} and stopped renewing its lease; the worker died or lost its connection";
+        }
+
+        return queuedAt != 0 && _time.GetElapsedTime(queuedAt) < _settings.QueueTimeout
+            ? $"a worker started {attempt} and stopped renewing its lease before reporting it; the worker died or lost its connection"
+            : $"no worker started {attempt} within the queue timeout of {_settings.QueueTimeout.TotalSeconds:0.#} s";
     }
 
     public async ValueTask DisposeAsync()

@@ -34,6 +34,11 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             failures.Add($"{prefix}{nameof(WorkerOptions.HeartbeatInterval)} ({Format(options.HeartbeatInterval)}) must be positive and less than {nameof(WorkerOptions.LeaseDuration)} ({Format(options.LeaseDuration)}), or leases lapse between heartbeats");
         }
 
+        if (options.StartedNoticeDelay < TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}{nameof(WorkerOptions.StartedNoticeDelay)} ({Format(options.StartedNoticeDelay)}) must be zero or more");
+        }
+
         if (options.TrackingUri is { Length: 0 })
         {
             failures.Add($"{prefix}{nameof(WorkerOptions.TrackingUri)} ('') must be null or a tracking URI");

@@ -13,9 +13,10 @@ namespace HyperQueue.Worker.Trials;
 /// <summary>
 /// Runs one trial from <c>hq.evaluate.&lt;objective&gt;</c> (a SparkTrials task): checks the message and that the
 /// experiment is live, holds the trial's lease by heartbeat while the objective runs on its own thread, and answers
-/// <see cref="TrialStarted"/> then exactly one <see cref="TrialCompleted"/> to the message's response address
-/// (the experiment's results queue). Every outcome of the objective is an answer, never an exception, so the
-/// broker never redelivers a trial that already ran.
+/// exactly one <see cref="TrialCompleted"/> to the message's response address (the experiment's results queue),
+/// preceded by <see cref="TrialStarted"/> when the trial runs longer than <see cref="WorkerOptions.StartedNoticeDelay"/>.
+/// Every outcome of the objective is an answer, never an exception, so the broker never redelivers a trial that
+/// already ran.
 /// </summary>
 internal sealed class EvaluateTrialConsumer(
     ObjectiveRegistry objectives,
@@ -97,19 +98,17 @@ internal sealed class EvaluateTrialConsumer(
         }
 
         ScheduleDeadline(trial, message);
-        // Sent while the objective runs: the result is answered only once this send is done, so it still comes first.
-        var started = context.RespondAsync(new TrialStarted
-        {
-            ExperimentId = message.ExperimentId,
-            TrialId = message.TrialId,
-            WorkerId = settings.WorkerId,
-            Attempt = message.Attempt,
-            StartedAt = timeProvider.GetUtcNow(),
-        });
         Log.TrialStarted(logger, message.TrialId, message.ExperimentId, message.Objective, message.Attempt);
+        ObjectiveResult result;
+        using (var finished = new CancellationTokenSource())
+        {
+            var notice = NoticeStartedAsync(context, message, timeProvider.GetUtcNow(), finished.Token);
+            result = await RunWithHeartbeatAsync(objective, message, trial);
+            await finished.CancelAsync();
+            // A notice already on its way is sent before the result, so the scheduler never sees them reversed.
+            await notice;
+        }
 
-        var result = await RunWithHeartbeatAsync(objective, message, trial);
-        await started;
         if (!trial.ShouldAnswer)
         {
             Log.TrialNotAnswered(logger, message.TrialId, trial.CancelReason);
@@ -117,6 +116,34 @@ internal sealed class EvaluateTrialConsumer(
         }
 
         await RespondAsync(context, result, received);
+    }
+
+    /// <summary>
+    /// Sends <see cref="TrialStarted"/> once the trial has run <see cref="WorkerOptions.StartedNoticeDelay"/>; a trial
+    /// that finishes first is answered by its result alone (it carries the worker and the duration).
+    /// </summary>
+    private async Task NoticeStartedAsync(ConsumeContext context, EvaluateTrial message, DateTimeOffset startedAt, CancellationToken finished)
+    {
+        if (settings.StartedNoticeDelay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(settings.StartedNoticeDelay, timeProvider, finished);
+            }
+            catch (OperationCanceledException) when (finished.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
+        await context.RespondAsync(new TrialStarted
+        {
+            ExperimentId = message.ExperimentId,
+            TrialId = message.TrialId,
+            WorkerId = settings.WorkerId,
+            Attempt = message.Attempt,
+            StartedAt = startedAt,
+        });
     }
 
     private async Task<ObjectiveResult> RunWithHeartbeatAsync(IObjective objective, EvaluateTrial message, RunningTrial trial)

@@ -99,6 +99,32 @@ public sealed class TrialDispatcherTests
     }
 
     [Fact]
+    public async Task ReapOnceAsync_WorkerDiesBeforeItsStartedNotice_FailsSayingAWorkerStartedItOnceTheWorkerLeaseLapses()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var backend = await StartBackendAsync(time, cancellationToken);
+        var settings = Settings(maxAttempts: 1);
+        await using var dispatcher = CreateDispatcher(backend, settings, time);
+        await dispatcher.StartAsync(cancellationToken);
+        var trial = Trial(settings);
+        Assert.True(await dispatcher.TryDispatchAsync(trial, cancellationToken));
+
+        // A worker takes the trial (its first renewal) and dies before its TrialStarted notice is due.
+        Assert.Equal(
+            Worker.Leases.LeaseStatus.Active,
+            await backend.Store.RenewLeaseAsync(settings.ExperimentId, trial.TrialId, WorkerLease, cancellationToken));
+        time.Advance(WorkerLease + TimeSpan.FromSeconds(1));
+        await dispatcher.ReapOnceAsync(cancellationToken);
+
+        Assert.True(dispatcher.Completions.TryRead(out var completed));
+        Assert.Equal(
+            new TrialError("lease_expired", "a worker started attempt 1 of 1 and stopped renewing its lease before reporting it; the worker died or lost its connection"),
+            completed.Error);
+        Assert.Empty(dispatcher.InFlight);
+    }
+
+    [Fact]
     public async Task StartAsync_ReattachedTrialHoldingASlotThatNothingShowsAlive_IsSentAgainAsANewAttemptAfterTheResumeGrace()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

@@ -17,6 +17,7 @@ public sealed class WorkerOptionsValidatorTests
     [InlineData("id", "HyperQueue:Worker:WorkerId (' ') must be 1 to 200 printable characters")]
     [InlineData("lease", "HyperQueue:Worker:LeaseDuration (00:00:00.5000000) must be at least 1 second")]
     [InlineData("heartbeat", "HyperQueue:Worker:HeartbeatInterval (00:00:30) must be positive and less than LeaseDuration (00:00:30), or leases lapse between heartbeats")]
+    [InlineData("notice", "HyperQueue:Worker:StartedNoticeDelay (-00:00:01) must be zero or more")]
     public void Validate_BrokenRule_FailsNamingKeyValueAndRule(string broken, string message)
     {
         var options = new WorkerOptions();
@@ -31,6 +32,9 @@ public sealed class WorkerOptionsValidatorTests
             case "lease":
                 options.LeaseDuration = TimeSpan.FromMilliseconds(500);
                 options.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
+                break;
+            case "notice":
+                options.StartedNoticeDelay = TimeSpan.FromSeconds(-1);
                 break;
             default:
                 options.HeartbeatInterval = options.LeaseDuration;

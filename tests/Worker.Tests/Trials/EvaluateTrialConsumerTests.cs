@@ -50,6 +50,52 @@ public sealed class EvaluateTrialConsumerTests
     }
 
     [Fact]
+    public async Task Consume_TrialEndingBeforeTheStartedNoticeDelay_AnswersOnlyItsResult()
+    {
+        await using var harness = await WorkerTestHarness.StartAsync(worker => worker
+            .Configure(options => options.StartedNoticeDelay = TimeSpan.FromMinutes(5))
+            .AddObjective("quick", (context, _) => Task.FromResult<ObjectiveResult>(context.Parameters.GetDouble("x"))));
+        var message = await harness.CreateTrialAsync("quick");
+
+        await harness.SendAsync(message);
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(TrialStatus.Ok, completed.Status);
+        Assert.Equal(2.5, completed.Loss);
+        Assert.Equal("worker-under-test", completed.WorkerId);
+        Assert.Empty(harness.DrainAnswers());
+        Assert.Empty(harness.Bus.Sent.Select<TrialStarted>(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Consume_TrialRunningPastTheStartedNoticeDelay_AnswersStartedWhileRunningThenItsResult()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var harness = await WorkerTestHarness.StartAsync(worker => worker
+            .Configure(options => options.StartedNoticeDelay = TimeSpan.FromMilliseconds(100))
+            .AddObjective("slow", async (_, cancellationToken) =>
+            {
+                await release.Task.WaitAsync(cancellationToken);
+                return 1;
+            }));
+        var message = await harness.CreateTrialAsync("slow");
+        var sentAt = DateTimeOffset.UtcNow;
+
+        await harness.SendAsync(message);
+        // The objective is still blocked: the notice can only come from the delay.
+        Assert.True(await harness.Bus.Sent.Any<TrialStarted>(TestContext.Current.CancellationToken));
+        release.SetResult();
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(TrialStatus.Ok, completed.Status);
+        var started = Assert.IsType<TrialStarted>(Assert.Single(harness.DrainAnswers()));
+        Assert.Equal(message.TrialId, started.TrialId);
+        Assert.Equal("worker-under-test", started.WorkerId);
+        // StartedAt is when the objective started, not when the notice went out.
+        Assert.InRange(started.StartedAt, sentAt, sentAt + TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Consume_ObjectiveReturnsResultObject_KeepsStatusVarianceAndAttachments()
     {
         await using var harness = await WorkerTestHarness.StartAsync(worker =>

@@ -43,6 +43,8 @@ internal sealed class WorkerTestHarness : IAsyncDisposable
                     options.Slots = 4;
                     options.LeaseDuration = TimeSpan.FromSeconds(5);
                     options.HeartbeatInterval = TimeSpan.FromMilliseconds(50);
+                    // Every start reported at once, as most tests assert; the delayed notice has tests of its own.
+                    options.StartedNoticeDelay = TimeSpan.Zero;
                 });
                 configure(worker);
             })
