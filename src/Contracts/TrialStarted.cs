@@ -1,6 +1,9 @@
 namespace HyperQueue.Contracts;
 
-/// <summary>Event sent to the results queue when a worker starts running a trial.</summary>
+/// <summary>
+/// Sent to the results queue by a worker whose trial is still running a short while after it started (the worker's
+/// StartedNoticeDelay, 1 s by default); a trial that ends sooner is answered by its <see cref="TrialCompleted"/> alone.
+/// </summary>
 public sealed record TrialStarted
 {
     public required Guid ExperimentId { get; init; }
