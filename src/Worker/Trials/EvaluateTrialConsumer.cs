@@ -103,10 +103,16 @@ internal sealed class EvaluateTrialConsumer(
         using (var finished = new CancellationTokenSource())
         {
             var notice = NoticeStartedAsync(context, message, timeProvider.GetUtcNow(), finished.Token);
-            result = await RunWithHeartbeatAsync(objective, message, trial);
-            await finished.CancelAsync();
-            // A notice already on its way is sent before the result, so the scheduler never sees them reversed.
-            await notice;
+            try
+            {
+                result = await RunWithHeartbeatAsync(objective, message, trial);
+            }
+            finally
+            {
+                await finished.CancelAsync();
+                // A notice already on its way is sent before the result, so the scheduler never sees them reversed.
+                await notice;
+            }
         }
 
         if (!trial.ShouldAnswer)
