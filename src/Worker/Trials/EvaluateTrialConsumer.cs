@@ -47,7 +47,7 @@ internal sealed class EvaluateTrialConsumer(
             return;
         }
 
-        if (GetNotLiveReason(message) is { } notLive)
+        if ((GetNotLiveReason(message) ?? await GetRememberedEndAsync(message, cancellationToken)) is { } notLive)
         {
             Log.TrialNotStarted(logger, message.TrialId, notLive);
             await RespondAsync(context, ObjectiveResult.Cancelled(notLive), received);
@@ -259,16 +259,11 @@ internal sealed class EvaluateTrialConsumer(
     }
 
     /// <summary>
-    /// Why the trial must not start, as far as this worker knows without asking the in-flight store (a cancel it
-    /// received, a deadline in the message); the store's answer comes with the first lease renewal.
+    /// Why the trial must not start, as far as the message tells without asking the in-flight store (a deadline
+    /// passed); the store's answer comes with the first lease renewal.
     /// </summary>
     private string? GetNotLiveReason(EvaluateTrial message)
     {
-        if (runningTrials.TryGetEndReason(message.ExperimentId, out var cancelled))
-        {
-            return cancelled;
-        }
-
         var now = timeProvider.GetUtcNow();
         if (message.ExperimentDeadline is { } experimentDeadline && experimentDeadline <= now)
         {
@@ -280,6 +275,36 @@ internal sealed class EvaluateTrialConsumer(
             return $"the trial deadline ({Format(trialDeadline)}) passed before the trial started";
         }
 
+        return null;
+    }
+
+    /// <summary>
+    /// The reason a <see cref="CancelExperiment"/> gave, when this worker received one for the trial's experiment and
+    /// the experiment has not been resumed since; null otherwise. The store decides: a resumed experiment keeps its
+    /// id and runs again, and a worker that remembered its old end would cancel every new trial it is given.
+    /// </summary>
+    private async Task<string?> GetRememberedEndAsync(EvaluateTrial message, CancellationToken cancellationToken)
+    {
+        if (!runningTrials.TryGetEndReason(message.ExperimentId, out var ended))
+        {
+            return null;
+        }
+
+        try
+        {
+            if ((await inFlightStore.GetExperimentAsync(message.ExperimentId, cancellationToken)).State != ExperimentState.Running)
+            {
+                return ended;
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The store is away: the remembered end is the best answer there is.
+            Log.RenewalFailed(logger, exception, message.TrialId);
+            return ended;
+        }
+
+        runningTrials.ForgetEnd(message.ExperimentId);
         return null;
     }
 

@@ -43,6 +43,15 @@ internal sealed class RunningTrials
         }
     }
 
+    /// <summary>Forgets that the experiment ended: it was resumed (the queue of ended ids drops it in its turn).</summary>
+    public void ForgetEnd(Guid experimentId)
+    {
+        lock (endedGate)
+        {
+            endedExperiments.Remove(experimentId);
+        }
+    }
+
     /// <summary>Cancels every running trial of the experiment and remembers that it ended; returns how many were running.</summary>
     public int CancelExperiment(Guid experimentId, string reason)
     {

@@ -272,6 +272,35 @@ public sealed class EvaluateTrialConsumerTests
     }
 
     [Fact]
+    public async Task Consume_ExperimentCancelledThenResumed_RefusesTheOldTrialAndRunsTheNewOne()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var harness = await WorkerTestHarness.StartAsync(worker =>
+            worker.AddObjective("square", (context, _) => Task.FromResult<ObjectiveResult>(Math.Pow(context.Parameters.GetDouble("x"), 2))));
+        var old = await harness.CreateTrialAsync("square");
+        // What a scheduler's timeout does: the experiment ends in the store, then every worker hears CancelExperiment.
+        await harness.Store.EndExperimentAsync(old.ExperimentId, "timeout", cancellationToken);
+        await harness.Bus.Bus.Publish(new CancelExperiment { ExperimentId = old.ExperimentId, Reason = "timeout" }, cancellationToken);
+        Assert.True(await harness.Bus.Consumed.Any<CancelExperiment>(cancellationToken));
+
+        await harness.SendAsync(old);
+        var refused = await harness.NextCompletedAsync();
+        Assert.Equal(TrialStatus.Cancelled, refused.Status);
+        Assert.Equal("the experiment was cancelled: timeout", refused.Error!.Message);
+
+        // `hq tune --resume`: the same experiment id runs again, and this worker must not hold the old end against it.
+        await harness.Store.CreateExperimentAsync(old.ExperimentId, 4, null, cancellationToken);
+        var resumed = old with { TrialId = Guid.NewGuid(), TrialNumber = 1 };
+        Assert.True(await harness.Store.TryAcquireSlotAsync(resumed.ExperimentId, resumed.TrialId, TimeSpan.FromSeconds(5), cancellationToken));
+        await harness.SendAsync(resumed);
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(resumed.TrialId, completed.TrialId);
+        Assert.Equal(TrialStatus.Ok, completed.Status);
+        Assert.Equal(6.25, completed.Loss);
+    }
+
+    [Fact]
     public async Task Consume_CancelTrialWhileRunning_CancelsOnlyThatTrial()
     {
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
