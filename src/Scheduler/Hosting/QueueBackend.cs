@@ -110,7 +110,23 @@ public sealed class QueueBackend : IAsyncDisposable
                 rabbit.Host(broker);
                 rabbit.ConfigureEndpoints(context);
             }));
-            return await StartAsync(builder, isEmbedded: false, cancellationToken);
+            // Connected before anything is created or recorded: a broker that is down, or refuses the credentials, is an
+            // error at the start instead of an experiment whose first send waits for it forever.
+            builder.Services.Configure<MassTransitHostOptions>(options =>
+            {
+                options.WaitUntilStarted = true;
+                options.StartTimeout = BrokerConnectTimeout;
+            });
+            try
+            {
+                return await StartAsync(builder, isEmbedded: false, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not ArgumentException)
+            {
+                var shown = new UriBuilder(broker) { Password = string.Empty }.Uri;
+                throw new InvalidOperationException(
+                    $"cannot connect to broker '{shown}' (waited at most {BrokerConnectTimeout.TotalSeconds:0} s): {ex.GetBaseException().Message}", ex);
+            }
         }
         catch
         {
@@ -119,6 +135,9 @@ public sealed class QueueBackend : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>How long <see cref="ConnectAsync"/> waits for the broker to accept a connection.</summary>
+    public static readonly TimeSpan BrokerConnectTimeout = TimeSpan.FromSeconds(30);
 
     private static HostApplicationBuilder CreateBuilder()
     {
@@ -129,6 +148,9 @@ public sealed class QueueBackend : IAsyncDisposable
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options =>
             options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A start that fails reaches the caller as an exception with its reason; the host's own report of it is a
+        // page of stack trace in front of that one line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         return builder;
     }
 
