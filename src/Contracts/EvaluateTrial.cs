@@ -27,6 +27,12 @@ public sealed record EvaluateTrial
     /// <summary>1 for the first delivery; incremented when an expired lease sends the trial again.</summary>
     public int Attempt { get; init; } = 1;
 
+    /// <summary>
+    /// How many times the trial may run in all (the scheduler's MaxAttempts): a worker refuses to start it again once
+    /// that many workers were lost while holding it. Null (a sender that predates it) means 3.
+    /// </summary>
+    public int? MaxAttempts { get; init; }
+
     public DateTimeOffset? TrialDeadline { get; init; }
 
     public DateTimeOffset? ExperimentDeadline { get; init; }

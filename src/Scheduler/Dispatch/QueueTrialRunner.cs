@@ -169,6 +169,7 @@ internal sealed partial class QueueTrialRunner : ITrialRunner
             Parameters = trial.Parameters.Json,
             RawValues = trial.Vals,
             Attempt = attempt,
+            MaxAttempts = _settings.MaxAttempts,
             TrialDeadline = _time.GetUtcNow() + _trialTimeout,
             ExperimentDeadline = _settings.Deadline,
             RunId = runIds?.RunId,

@@ -64,6 +64,12 @@ public interface IInFlightStore
     /// <summary>Frees the trial's slot; true if it held one. A released trial is never reported by the reaper.</summary>
     Task<bool> ReleaseAsync(Guid experimentId, Guid trialId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Counts one more redelivery of the trial's message (the broker gave it out again because the worker holding it
+    /// was lost, usually mid-trial) and returns how many there have been. Kept with the experiment's keys.
+    /// </summary>
+    Task<long> CountRedeliveryAsync(Guid experimentId, Guid trialId, CancellationToken cancellationToken);
+
     /// <summary>Removes and returns the trials whose lease deadline has passed (including those set aside by an acquire), in no particular order.</summary>
     Task<IReadOnlyList<Guid>> ReapExpiredAsync(Guid experimentId, CancellationToken cancellationToken);
 

@@ -104,6 +104,13 @@ internal static class InFlightScripts
         return 0
         """);
 
+    /// <summary>Returns the trial's redelivery count after adding one.</summary>
+    public static readonly LuaScript CountRedelivery = LuaScript.Prepare(Clock + Keep + """
+        local count = redis.call('HINCRBY', @redelivered, @trial, 1)
+        keep(redis.call('HGET', @meta, 'deadline'), @redelivered)
+        return count
+        """);
+
     /// <summary>Returns 1 when the trial held a slot, else 0.</summary>
     public static readonly LuaScript Release = LuaScript.Prepare("""
         local held = redis.call('ZREM', @inflight, @trial)

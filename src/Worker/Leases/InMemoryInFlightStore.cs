@@ -9,6 +9,7 @@ public sealed class InMemoryInFlightStore(TimeProvider timeProvider) : IInFlight
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Experiment> _experiments = [];
+    private readonly Dictionary<(Guid Experiment, Guid Trial), long> _redeliveries = [];
 
     public Task CreateExperimentAsync(
         Guid experimentId, int parallelism, DateTimeOffset? deadline, CancellationToken cancellationToken)
@@ -177,6 +178,17 @@ public sealed class InMemoryInFlightStore(TimeProvider timeProvider) : IInFlight
         }
     }
 
+    public Task<long> CountRedeliveryAsync(Guid experimentId, Guid trialId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var count = _redeliveries.GetValueOrDefault((experimentId, trialId)) + 1;
+            _redeliveries[(experimentId, trialId)] = count;
+            return Task.FromResult(count);
+        }
+    }
+
     public Task<IReadOnlyList<Guid>> ReapExpiredAsync(Guid experimentId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -228,6 +240,10 @@ public sealed class InMemoryInFlightStore(TimeProvider timeProvider) : IInFlight
         lock (_gate)
         {
             _experiments.Remove(experimentId);
+            foreach (var key in _redeliveries.Keys.Where(key => key.Experiment == experimentId).ToList())
+            {
+                _redeliveries.Remove(key);
+            }
         }
 
         return Task.CompletedTask;

@@ -192,6 +192,20 @@ public sealed class RedisInFlightStore : IInFlightStore
         return (int)result == 1;
     }
 
+    public async Task<long> CountRedeliveryAsync(Guid experimentId, Guid trialId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var keys = new ExperimentKeys(_keyPrefix, experimentId);
+        var result = await InFlightScripts.CountRedelivery.EvaluateAsync(Database, new
+        {
+            meta = keys.Meta,
+            redelivered = keys.Redelivered,
+            trial = TrialMember(trialId),
+            retention = _retentionMilliseconds,
+        }).WaitAsync(cancellationToken);
+        return (long)result;
+    }
+
     public async Task<IReadOnlyList<Guid>> ReapExpiredAsync(Guid experimentId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -216,7 +230,7 @@ public sealed class RedisInFlightStore : IInFlightStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var keys = new ExperimentKeys(_keyPrefix, experimentId);
-        await Database.KeyDeleteAsync([keys.Meta, keys.InFlight, keys.Lapsed]).WaitAsync(cancellationToken);
+        await Database.KeyDeleteAsync([keys.Meta, keys.InFlight, keys.Lapsed, keys.Redelivered]).WaitAsync(cancellationToken);
     }
 
     private IDatabase Database => _connection.GetDatabase();
@@ -233,13 +247,14 @@ public sealed class RedisInFlightStore : IInFlightStore
             : throw new InvalidDataException($"in-flight store key '{key}': member '{member}' must be a trial id (GUID)"));
 
     /// <summary>The keys of one experiment; the shared hash tag keeps them in one Redis Cluster slot.</summary>
-    private readonly record struct ExperimentKeys(RedisKey Meta, RedisKey InFlight, RedisKey Lapsed)
+    private readonly record struct ExperimentKeys(RedisKey Meta, RedisKey InFlight, RedisKey Lapsed, RedisKey Redelivered)
     {
         public ExperimentKeys(string prefix, Guid experimentId)
             : this(
                 Key(prefix, experimentId, "meta"),
                 Key(prefix, experimentId, "inflight"),
-                Key(prefix, experimentId, "lapsed"))
+                Key(prefix, experimentId, "lapsed"),
+                Key(prefix, experimentId, "redelivered"))
         {
         }
 

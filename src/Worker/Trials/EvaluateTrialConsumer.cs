@@ -32,6 +32,9 @@ internal sealed class EvaluateTrialConsumer(
     /// <summary>How often a trial about to start asks an unreachable store, or one that lost its experiment, again.</summary>
     private static readonly TimeSpan StoreRetryInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The scheduler's default MaxAttempts, for a message that does not carry one.</summary>
+    private const int DefaultMaxAttempts = 3;
+
     private readonly WorkerOptions settings = options.Value;
 
     public async Task Consume(ConsumeContext<EvaluateTrial> context)
@@ -80,6 +83,15 @@ internal sealed class EvaluateTrialConsumer(
         if (trial is null)
         {
             Log.DuplicateDelivery(logger, message.TrialId);
+            return;
+        }
+
+        // A trial that took its worker down with it (an objective that crashes the process) would otherwise go from
+        // worker to worker for ever: the broker redelivers it each time, and no lease expires to count an attempt.
+        if (context.ReceiveContext.Redelivered && await GetRedeliveryLimitReasonAsync(message, cancellationToken) is { } lost)
+        {
+            Log.TrialRejected(logger, message.TrialId, lost);
+            await RespondAsync(context, ObjectiveResult.Fail(lost, "workers_lost"), received);
             return;
         }
 
@@ -306,6 +318,32 @@ internal sealed class EvaluateTrialConsumer(
 
         runningTrials.ForgetEnd(message.ExperimentId);
         return null;
+    }
+
+    /// <summary>
+    /// Counts this redelivery; a reason to fail the trial instead of running it once the workers that held it before
+    /// were lost as many times as it may run (<see cref="EvaluateTrial.MaxAttempts"/>), else null. A store outage
+    /// lets it run: one more run is better than a trial failed for the store's sake.
+    /// </summary>
+    private async Task<string?> GetRedeliveryLimitReasonAsync(EvaluateTrial message, CancellationToken cancellationToken)
+    {
+        long redeliveries;
+        try
+        {
+            redeliveries = await inFlightStore.CountRedeliveryAsync(message.ExperimentId, message.TrialId, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.RenewalFailed(logger, exception, message.TrialId);
+            return null;
+        }
+
+        var maxAttempts = message.MaxAttempts ?? DefaultMaxAttempts;
+        return redeliveries < maxAttempts
+            ? null
+            : $"the broker gave this trial out {redeliveries + 1} times and the {redeliveries} workers that held it before were lost " +
+              $"(died or disconnected) before answering; it runs at most {maxAttempts} times, so it is failed here " +
+              "instead of run again (the objective may be what ends its worker)";
     }
 
     /// <summary>Why the in-flight store refused to start the trial (its renewal answered Cancelled).</summary>

@@ -32,6 +32,11 @@ internal static class TrialMessageValidator
             return $"EvaluateTrial.Attempt ({message.Attempt}) must be at least 1";
         }
 
+        if (message.MaxAttempts < 1)
+        {
+            return $"EvaluateTrial.MaxAttempts ({message.MaxAttempts}) must be at least 1 when given";
+        }
+
         if (string.IsNullOrWhiteSpace(message.Objective))
         {
             return "EvaluateTrial.Objective is empty; it must name a registered objective";

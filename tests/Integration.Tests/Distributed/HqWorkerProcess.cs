@@ -24,6 +24,8 @@ internal sealed class HqWorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The last lines the worker wrote, for a failure message.</summary>
     public string OutputTail => string.Join(Environment.NewLine, _output);
 

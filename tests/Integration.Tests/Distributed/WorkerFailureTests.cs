@@ -51,6 +51,56 @@ public sealed class WorkerFailureTests(TestServices services) : IDisposable
         Assert.All(rerun, id => Assert.Contains(trials.All, trial => trial.Id == id));
     }
 
+    [Fact]
+    public async Task MinimizeAsync_ObjectiveThatKillsEveryWorkerRunningIt_RunsMaxAttemptsTimesThenFailsTheTrial()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var broker = new Uri((await services.RabbitMq.RequireAsync(cancellationToken)).ConnectionString);
+        var redis = (await services.Redis.RequireAsync(cancellationToken)).ConnectionString;
+        var objective = $"it-poison-{Guid.NewGuid().ToString("N")[..8]}";
+        var log = Path.Combine(_directory.FullName, "poison.log");
+        var objectives = Path.Combine(_directory.FullName, "poison.objectives.json");
+        // The command's parent is the worker process: every run of this trial kills the worker running it.
+        await File.WriteAllTextAsync(objectives, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            [objective] = new { command = new[] { "sh", "-c", """cat > /dev/null; echo "$HQ_TRIAL_ID" >> "$0"; kill -9 $PPID""", log } },
+        }), cancellationToken);
+        var workers = new List<HqWorkerProcess> { HqWorkerProcess.Start(broker, redis, objectives, slots: 1) };
+        try
+        {
+            await using var backend = await QueueBackend.ConnectAsync(broker, redis, cancellationToken: cancellationToken);
+            await WaitForSlotsAsync(backend, objective, 1, cancellationToken);
+            var trials = new QueueTrials(backend, objective, parallelism: 1);
+
+            var run = FMin.MinimizeAsync(trials, DistributedScenarios.Space, Algo.Rand(), maxEvals: 1, seed: 5, showProgress: false, cancellationToken: cancellationToken);
+            // A replacement for each worker the trial kills, as a supervisor would start; bounded so a bug cannot loop.
+            while (!run.IsCompleted && workers.Count < 8)
+            {
+                if (workers[^1].HasExited)
+                {
+                    workers.Add(HqWorkerProcess.Start(broker, redis, objectives, slots: 1));
+                }
+
+                await Task.WhenAny(run, Task.Delay(50, cancellationToken));
+            }
+
+            var error = await Assert.ThrowsAsync<AllTrialsFailedException>(() => run);
+            Assert.Contains("1 failed", error.Message, StringComparison.Ordinal);
+            var trial = Assert.Single(trials.All);
+            Assert.Equal(TrialStatus.Fail, trial.Status);
+            Assert.Equal("workers_lost", trial.Error!.Type);
+            Assert.Contains("the 3 workers that held it before were lost", trial.Error.Message, StringComparison.Ordinal);
+            // It ran exactly MaxAttempts (3) times, each on a worker it then killed; the fourth worker failed it unrun.
+            Assert.Equal([trial.Id, trial.Id, trial.Id], File.ReadAllLines(log).Where(line => line.Length > 0).Select(Guid.Parse));
+            Assert.Equal(4, workers.Count);
+            Assert.False(workers[^1].HasExited, workers[^1].OutputTail);
+        }
+        finally
+        {
+            workers.ForEach(worker => worker.Dispose());
+        }
+    }
+
     /// <summary>A command objective that notes the trial id in <paramref name="log"/>, runs for 1 s and returns 0.5.</summary>
     private async Task<string> WriteObjectivesAsync(string worker, string objective, string log, CancellationToken cancellationToken)
     {

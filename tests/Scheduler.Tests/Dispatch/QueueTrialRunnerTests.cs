@@ -155,6 +155,9 @@ public sealed class QueueTrialRunnerTests
         public Task<bool> ReleaseAsync(Guid experimentId, Guid trialId, CancellationToken cancellationToken) =>
             inner.ReleaseAsync(experimentId, trialId, cancellationToken);
 
+        public Task<long> CountRedeliveryAsync(Guid experimentId, Guid trialId, CancellationToken cancellationToken) =>
+            inner.CountRedeliveryAsync(experimentId, trialId, cancellationToken);
+
         public Task<IReadOnlyList<Guid>> ReapExpiredAsync(Guid experimentId, CancellationToken cancellationToken) =>
             inner.ReapExpiredAsync(experimentId, cancellationToken);
 

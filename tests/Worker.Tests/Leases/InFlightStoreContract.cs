@@ -516,6 +516,22 @@ public abstract class InFlightStoreContract
     }
 
     [Fact]
+    public async Task CountRedeliveryAsync_RepeatedPerTrial_CountsEachTrialOnItsOwnUntilTheExperimentIsDeleted()
+    {
+        var experimentId = await RunningExperimentAsync(2);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal(1, await Store.CountRedeliveryAsync(experimentId, first, Token));
+        Assert.Equal(2, await Store.CountRedeliveryAsync(experimentId, first, Token));
+        Assert.Equal(1, await Store.CountRedeliveryAsync(experimentId, second, Token));
+        Assert.Equal(3, await Store.CountRedeliveryAsync(experimentId, first, Token));
+
+        await Store.DeleteExperimentAsync(experimentId, Token);
+
+        Assert.Equal(1, await Store.CountRedeliveryAsync(experimentId, first, Token));
+    }
+
+    [Fact]
     public async Task DeleteExperimentAsync_WithTrialsInFlight_ForgetsEverything()
     {
         var experimentId = await RunningExperimentAsync(2);
