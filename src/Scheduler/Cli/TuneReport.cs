@@ -70,7 +70,16 @@ internal sealed class TuneReport(string name, Trials trials, FMinResult? result,
     {
         var counts = trials.Counts;
         var summary = new StringBuilder();
-        summary.AppendLine(CultureInfo.InvariantCulture, $"Experiment '{name}' ({trials.ExperimentId:D})");
+        // The tracking store's id when there is one: it is what `hq experiments show` looks up. The id of the trials
+        // themselves (queue names, worker logs) is another, printed beside it.
+        if (autolog is null)
+        {
+            summary.AppendLine(CultureInfo.InvariantCulture, $"Experiment '{name}' ({trials.ExperimentId:D})");
+        }
+        else
+        {
+            summary.AppendLine(CultureInfo.InvariantCulture, $"Experiment '{name}' ({autolog.ExperimentId}; its trials are {trials.ExperimentId:D} in queue names and worker logs)");
+        }
         if (result is not null)
         {
             summary.AppendLine(CultureInfo.InvariantCulture, $"Stopped: {AutologObserver.StopReasonName(result.StopReason)}");

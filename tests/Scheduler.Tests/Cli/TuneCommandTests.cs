@@ -55,6 +55,25 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void Tune_Summary_NamesTheIdThatExperimentsShowLooksUp()
+    {
+        var spec = Write("ids.json", """
+            {"name": "ids-test", "objective": "branin", "maxEvals": 3, "seed": 3,
+             "space": {"x1": {"$hp": "uniform", "low": -5, "high": 10}, "x2": {"$hp": "uniform", "low": 0, "high": 15}}}
+            """);
+
+        var (code, stdout, stderr) = Run("tune", spec, "--no-progress", "--tracking", TrackingUri);
+
+        Assert.True(code == 0, stderr);
+        var header = stdout.Split('\n')[0];
+        Assert.StartsWith("Experiment 'ids-test' (", header, StringComparison.Ordinal);
+        var id = header["Experiment 'ids-test' (".Length..].Split(';')[0];
+        var (shown, shownStdout, shownStderr) = Run("experiments", "show", id, "--tracking", TrackingUri);
+        Assert.True(shown == 0, shownStderr);
+        Assert.Contains("ids-test", shownStdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Tune_CommandObjective_GetsParametersOnStdinVerbatimAndFailuresCarryStderr()
     {
         var record = Path.Combine(_directory, "record.jsonl");
