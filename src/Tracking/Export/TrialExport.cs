@@ -24,7 +24,11 @@ public static class TrialExport
             .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal))).ToList();
         var keys = rows.SelectMany(row => row.parameters.Keys).Distinct(StringComparer.Ordinal).ToList();
 
-        await WriteLineAsync(writer, ["number", "status", "loss", .. keys], cancellationToken);
+        // A parameter may be called like a fixed column (the built-in sleep objective has a "loss" parameter): it is
+        // headed params.<name> then, as mlflow.search_runs heads every parameter, so no two columns share a name.
+        string[] fixedColumns = ["number", "status", "loss"];
+        var headers = keys.Select(key => fixedColumns.Contains(key, StringComparer.Ordinal) ? "params." + key : key);
+        await WriteLineAsync(writer, [.. fixedColumns, .. headers], cancellationToken);
         foreach (var (trial, parameters) in rows)
         {
             await WriteLineAsync(

@@ -46,6 +46,18 @@ public sealed class TrialExportTests
     }
 
     [Fact]
+    public async Task WriteCsvAsync_ParameterNamedLikeAFixedColumn_IsHeadedAsAParameter()
+    {
+        // The built-in sleep objective's own parameters: "seconds" and "loss".
+        var trials = new[] { Trial(0, TrialStatus.Ok, 0.25, """{"seconds": 2, "loss": 0.75, "status": "x"}""") };
+        await using var writer = new StringWriter();
+
+        await TrialExport.WriteCsvAsync(trials, writer, TestContext.Current.CancellationToken);
+
+        Assert.Equal("number,status,loss,seconds,params.loss,params.status\r\n0,ok,0.25,2,0.75,x\r\n", writer.ToString());
+    }
+
+    [Fact]
     public async Task WriteJsonAsync_InfiniteLossAndRunningTrial_ValidJsonWithParamsAsStored()
     {
         var trials = new[]
