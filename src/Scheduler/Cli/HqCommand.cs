@@ -13,7 +13,7 @@ internal static class HqCommand
         var root = new RootCommand("HyperQueue: distributed hyperparameter optimization (hyperopt's fmin over RabbitMQ workers)")
         {
             TuneCommand.Create(stdout, stderr),
-            WorkerCommand.Create(),
+            WorkerCommand.Create(stderr),
             ExperimentsCommand.Create(stdout, stderr),
             SampleCommand.Create(stdout, stderr),
             UiCommand.Create(stdout, stderr),

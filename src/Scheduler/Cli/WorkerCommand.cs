@@ -12,7 +12,7 @@ namespace HyperQueue.Scheduler.Cli;
 /// </summary>
 internal static class WorkerCommand
 {
-    public static Command Create()
+    public static Command Create(TextWriter stderr)
     {
         var broker = new Option<string>("--broker") { Description = "RabbitMQ: amqp://user:pass@host:port/vhost", Required = true };
         var redis = new Option<string>("--redis") { Description = "Redis: host:port", Required = true };
@@ -24,20 +24,21 @@ internal static class WorkerCommand
             broker, redis, tracking, objectives, slots,
         };
         command.SetAction((parsed, cancellationToken) => RunAsync(
+            stderr,
             () => new WorkerHostSettings
             {
                 Broker = TuneSettings.ParseBroker(parsed.GetRequiredValue(broker), "--broker"),
                 Redis = parsed.GetRequiredValue(redis),
                 TrackingUri = parsed.GetValue(tracking),
                 ObjectivesFile = parsed.GetValue(objectives)?.FullName,
-                Slots = parsed.GetValue(slots),
+                Slots = parsed.GetValue(slots) is < 1 and var few ? throw new Specs.SpecException($"--slots: {few} must be at least 1") : parsed.GetValue(slots),
                 ConfigureWorker = worker => worker.AddBuiltInObjectives(),
             },
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(Func<WorkerHostSettings> settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(TextWriter stderr, Func<WorkerHostSettings> settings, CancellationToken cancellationToken)
     {
         try
         {
@@ -46,7 +47,7 @@ internal static class WorkerCommand
         }
         catch (Exception ex) when (ex is ArgumentException or Specs.SpecException or ObjectivesFileException or RedisConnectionException or IOException)
         {
-            await Console.Error.WriteLineAsync($"hq worker: {ex.Message}");
+            await stderr.WriteLineAsync($"hq worker: {ex.Message}");
             return ExitCodes.BadInput;
         }
     }

@@ -95,7 +95,7 @@ public sealed class QueueBackend : IAsyncDisposable
             throw new ArgumentException($"redis '{redis}' must be host:port", nameof(redis));
         }
 
-        var connection = await ConnectionMultiplexer.ConnectAsync(redis).WaitAsync(cancellationToken);
+        var connection = await RedisConnection.ConnectAsync(redis, cancellationToken);
         try
         {
             var builder = CreateBuilder();

@@ -51,7 +51,7 @@ public static class WorkerHost
             });
         });
 
-        var redis = await ConnectionMultiplexer.ConnectAsync(settings.Redis).WaitAsync(cancellationToken);
+        var redis = await RedisConnection.ConnectAsync(settings.Redis, cancellationToken);
         try
         {
             // Registered through a factory so the container disposes the connection with the host.

@@ -12,6 +12,8 @@ public sealed class NumberOptionsTests
     [InlineData("tune", "--timeout", "NaN", "hq: --timeout: 'NaN' is not a finite number")]
     [InlineData("tune", "--timeout", "1e400", "hq: --timeout: '1e400' is not a finite number")]
     [InlineData("worker", "--slots", "four", "hq: --slots: 'four' is not a whole number from -2147483648 to 2147483647")]
+    [InlineData("worker", "--slots", "0", "hq worker: --slots: 0 must be at least 1")]
+    [InlineData("worker", "--slots", "-3", "hq worker: --slots: -3 must be at least 1")]
     public void Run_NumberFlagThatDoesNotParse_ExitsTwoNamingTheFlagTheValueAndTheRule(string command, string flag, string value, string expected)
     {
         using var stdout = new StringWriter();

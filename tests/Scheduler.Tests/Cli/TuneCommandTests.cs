@@ -164,6 +164,22 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void Tune_RedisNotListening_ExitsTwoNamingTheAddressAndStoresNothing()
+    {
+        var spec = Write("redis-down.json", """{"name": "redis-down", "objective": "branin", "maxEvals": 2, "space": {"x": {"$hp": "uniform", "low": 0, "high": 1}}}""");
+
+        // Port 1: nothing listens, the connection is refused at once (before the broker is ever asked).
+        var (code, _, stderr) = Run("tune", spec, "--broker", "amqp://guest:guest@127.0.0.1:1/", "--redis", "127.0.0.1:1", "--tracking", TrackingUri);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("hq tune: cannot start: cannot connect to Redis '127.0.0.1:1' (UnableToConnect", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("abortConnect", stderr, StringComparison.Ordinal);
+        var (listed, listing, _) = Run("experiments", "list", "--tracking", TrackingUri, "--json");
+        Assert.Equal(0, listed);
+        Assert.Equal("[]", listing.Trim());
+    }
+
+    [Fact]
     public void Tune_RedisWithoutBroker_ExitsTwoRatherThanIgnoringIt()
     {
         var spec = Write("s.json", """{"name": "n", "objective": "branin", "space": {}, "maxEvals": 3}""");
