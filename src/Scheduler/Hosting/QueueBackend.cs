@@ -136,12 +136,24 @@ public sealed class QueueBackend : IAsyncDisposable
         }
     }
 
+    /// <summary>A host lifetime that leaves signals to the process's owner: the host stops when it is disposed.</summary>
+    private sealed class CallerOwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     /// <summary>How long <see cref="ConnectAsync"/> waits for the broker to accept a connection.</summary>
     public static readonly TimeSpan BrokerConnectTimeout = TimeSpan.FromSeconds(30);
 
     private static HostApplicationBuilder CreateBuilder()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        // The process's owner (hq tune, or the application using QueueTrials) handles Ctrl-C and SIGTERM and disposes
+        // the backend when fmin has recorded what it must. The host's default console lifetime would stop the bus on
+        // the same signal, under the running experiment, which then failed instead of ending as interrupted.
+        builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         builder.Services.AddSingleton(TimeProvider.System);
         // stdout belongs to the command's output (hq tune --json): every log line goes to stderr.
         builder.Logging.AddSimpleConsole(options => options.SingleLine = true);

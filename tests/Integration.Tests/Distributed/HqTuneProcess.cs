@@ -69,6 +69,13 @@ internal sealed class HqTuneProcess : IDisposable
         await _process.WaitForExitAsync(cancellationToken);
     }
 
+    /// <summary>SIGTERM, what a container runtime or a service manager sends to stop a process.</summary>
+    public async Task TerminateAsync(CancellationToken cancellationToken)
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync(cancellationToken);
+    }
+
     /// <summary>Waits for the process to exit on its own and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {

@@ -62,6 +62,53 @@ public sealed class SchedulerResumeTests(TestServices services) : IDisposable
         Assert.All(runningAtKill, id => Assert.Equal(2, starts[id]));
     }
 
+    [Fact]
+    public async Task Tune_SchedulerSentSigtermThenResumed_ExitsAsInterruptedAndTheResumedTrialsAllRun()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(TimeSpan.FromMinutes(3));
+        var broker = (await services.RabbitMq.RequireAsync(cancellationToken)).ConnectionString;
+        var redis = (await services.Redis.RequireAsync(cancellationToken)).ConnectionString;
+        var objective = $"it-sigterm-{Guid.NewGuid().ToString("N")[..8]}";
+        var log = Path.Combine(_directory.FullName, "evaluations.log");
+        var objectives = Path.Combine(_directory.FullName, "objectives.json");
+        await File.WriteAllTextAsync(
+            objectives, JsonSerializer.Serialize(new Dictionary<string, object> { [objective] = new { command = Command(log) } }), cancellationToken);
+        // The worker outlives the interrupted scheduler: it hears that run's CancelExperiment and must still run the
+        // resumed run's trials (it used to remember the cancel and refuse them).
+        using var worker = HqWorkerProcess.Start(new Uri(broker), redis, objectives, slots: 3);
+        var spec = await WriteSpecAsync(objective, cancellationToken);
+        var tracking = "sqlite:" + Path.Combine(_directory.FullName, "runs.db");
+        string[] backend = ["--broker", broker, "--redis", redis];
+
+        using (var first = HqTuneProcess.Start(_directory.FullName, [spec, .. backend, "--tracking", tracking, "--no-progress"]))
+        {
+            while (Read(log, "start").Count < 4)
+            {
+                Assert.False(first.HasExited, "hq tune ended before four trials started:" + Environment.NewLine + first.StderrTail);
+                await Task.Delay(20, wait.Token);
+            }
+
+            // The host inside hq tune used to stop the bus on SIGTERM too, under the experiment, which then failed.
+            await first.TerminateAsync(wait.Token);
+            Assert.Equal(130, await first.WaitForExitAsync(wait.Token));
+            Assert.Contains(first.StderrTail.Split(Environment.NewLine), line => line.StartsWith("hq tune: interrupted; ", StringComparison.Ordinal));
+        }
+
+        var firstRun = Read(log, "start").Keys.ToHashSet();
+
+        using var resumed = HqTuneProcess.Start(_directory.FullName, [spec, .. backend, "--tracking", tracking, "--resume", "--json", "--no-progress"]);
+        Assert.True(await resumed.WaitForExitAsync(wait.Token) == 0, resumed.StderrTail);
+        using var json = JsonDocument.Parse(resumed.Stdout);
+        var trials = json.RootElement.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(MaxEvals, trials.Count);
+        // What ran when the signal came was cancelled with the interrupted run; every trial the resumed run sent ran.
+        var cancelled = trials.Where(trial => trial.GetProperty("status").GetString() == "cancelled").ToList();
+        Assert.All(cancelled, trial => Assert.Contains(Guid.Parse(trial.GetProperty("id").GetString()!), firstRun));
+        Assert.Equal(MaxEvals - cancelled.Count, trials.Count(trial => trial.GetProperty("status").GetString() == "ok"));
+    }
+
     /// <summary>
     /// Runs the spec, kills the scheduler once four trials have started (the first of three done, three running),
     /// lets the trials it left running finish, resumes, and checks the store. Returns the trials running at the
