@@ -80,7 +80,7 @@ internal static class SampleCommand
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"not valid JSON: {e.Message}", e);
+            throw new ArgumentException($"not valid JSON ({Spaces.InputText.JsonError(e)})", e);
         }
 
         using (document)

@@ -12,6 +12,28 @@ internal static class InputText
 {
     public const int MaxShownLength = 60;
 
+    /// <summary>
+    /// Where and why the JSON reader stopped, in the words of our other messages: "line L, byte B: reason". The
+    /// reader's own text ends with zero-based "LineNumber: 2 | BytePositionInLine: 0." and may advise changing its
+    /// options, which a user of a spec file cannot do; both are left out.
+    /// </summary>
+    public static string JsonError(System.Text.Json.JsonException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var reason = exception.Message;
+        var position = reason.IndexOf(" LineNumber:", StringComparison.Ordinal) is var at and >= 0 ? at : reason.IndexOf(" Path:", StringComparison.Ordinal);
+        if (position >= 0)
+        {
+            reason = reason[..position];
+        }
+
+        reason = reason.Replace(" Change the reader options.", string.Empty, StringComparison.Ordinal)
+            .Replace(" which is not supported in this mode", string.Empty, StringComparison.Ordinal).Trim();
+        return exception.LineNumber is { } line
+            ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}, byte {exception.BytePositionInLine + 1}: {reason}")
+            : reason;
+    }
+
     /// <summary>The whole text on one line: control characters as <c>\uXXXX</c>, nothing cut.</summary>
     public static string OneLine(string text)
     {

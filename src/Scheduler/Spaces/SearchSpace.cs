@@ -57,7 +57,7 @@ public sealed class SearchSpace
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"the space is not valid JSON: {e.Message}", nameof(json), e);
+            throw new ArgumentException($"the space is not valid JSON ({InputText.JsonError(e)})", nameof(json), e);
         }
 
         using (document)

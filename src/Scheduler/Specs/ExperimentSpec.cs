@@ -94,8 +94,7 @@ public sealed record ExperimentSpec
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
-            throw new SpecException($"{source}: not valid JSON{where}: {ex.Message}", ex);
+            throw new SpecException($"{source}: not valid JSON ({Spaces.InputText.JsonError(ex)})", ex);
         }
     }
 

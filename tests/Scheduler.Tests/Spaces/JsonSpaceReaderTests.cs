@@ -88,7 +88,7 @@ public sealed class JsonSpaceReaderTests
         { """{"a": 1, "a": 2}""", "$.a: duplicate key 'a'" },
         { """{"a": {"b c": {"$hp": "uniform", "low": 2, "high": 1}}}""", "$.a['b c']: uniform 'a.b c': low (2) must be less than high (1)" },
         { """{"a": [1, {"$hp": "loguniform", "low": 0, "high": 0}]}""", "$.a[1]: loguniform 'a.1': low (0) must be less than high (0)" },
-        { """{"a": """, "the space is not valid JSON:" },
+        { """{"a": """, "the space is not valid JSON (line 1, byte 7: " },
     };
 
     [Theory]

@@ -86,6 +86,7 @@ public sealed class ExperimentSpecTests
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "maxEvals": 4}""", "not valid JSON")]
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": NaN}""", "not valid JSON")]
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3,}""", "not valid JSON")]
+    [InlineData("{\"name\": \"n\",\n \"maxEvals\": 3,\n}", "bad.json: not valid JSON (line 3, byte 1: The JSON object contains a trailing comma at the end.)")]
     [InlineData("""[1, 2]""", "$: expected an object, got an array")]
     public void Parse_InvalidSpec_NamesThePathAndRule(string json, string expected)
     {
