@@ -40,7 +40,10 @@ public sealed class WorkerKillTests(TestServices services) : IDisposable
             StartWorker();
             await using var backend = await QueueBackend.ConnectAsync(broker, redis, cancellationToken: cancellationToken);
             await WaitForSlotsAsync(backend, objective, 6, cancellationToken);
-            var trials = new QueueTrials(backend, objective, parallelism: 4);
+            // The three kills may all land on one trial (each replacement can be given the trial its predecessor was
+            // killed running): lost three times, it would use up the default three attempts and fail, which is the
+            // poison-trial rule (WorkerFailureTests). Here every trial must survive, so it may run once per kill more.
+            var trials = new QueueTrials(backend, objective, parallelism: 4, options: new QueueTrialsOptions { MaxAttempts = Kills + 1 });
 
             var run = FMin.MinimizeAsync(trials, DistributedScenarios.Space, Algo.Rand(), maxEvals: MaxEvals, seed: 17, showProgress: false, cancellationToken: cancellationToken);
             // Each round kills the oldest live worker within 20 ms of it starting a trial (each runs 0.5 s, so that
