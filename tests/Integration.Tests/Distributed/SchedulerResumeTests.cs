@@ -32,17 +32,11 @@ public sealed class SchedulerResumeTests(TestServices services) : IDisposable
     public async Task Tune_SchedulerKilledWhileTrialsRunThenResumed_StoreHoldsMaxEvalsTrialsOnceWithTheResultsThatArrivedWhileItWasDown()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var broker = (await services.RabbitMq.RequireAsync(cancellationToken)).ConnectionString;
-        var redis = (await services.Redis.RequireAsync(cancellationToken)).ConnectionString;
-        var objective = $"it-resume-{Guid.NewGuid().ToString("N")[..8]}";
         var log = Path.Combine(_directory.FullName, "evaluations.log");
-        var objectives = Path.Combine(_directory.FullName, "objectives.json");
-        await File.WriteAllTextAsync(
-            objectives, JsonSerializer.Serialize(new Dictionary<string, object> { [objective] = new { command = Command(log) } }), cancellationToken);
-        using var worker = HqWorkerProcess.Start(new Uri(broker), redis, objectives, slots: 3);
-        var spec = await WriteSpecAsync(objective, cancellationToken);
+        var (backend, worker, spec) = await StartWorkerAsync(log, cancellationToken);
+        using var _ = worker;
 
-        var (runningAtKill, starts) = await KillThenResumeAsync(spec, log, ["--broker", broker, "--redis", redis], cancellationToken);
+        var (runningAtKill, starts) = await KillThenResumeAsync(spec, log, backend, cancellationToken);
 
         // Their results waited in the results queue and were taken from there: none ran a second time.
         Assert.All(runningAtKill, id => Assert.Equal(1, starts[id]));
@@ -68,19 +62,12 @@ public sealed class SchedulerResumeTests(TestServices services) : IDisposable
         var cancellationToken = TestContext.Current.CancellationToken;
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(TimeSpan.FromMinutes(3));
-        var broker = (await services.RabbitMq.RequireAsync(cancellationToken)).ConnectionString;
-        var redis = (await services.Redis.RequireAsync(cancellationToken)).ConnectionString;
-        var objective = $"it-sigterm-{Guid.NewGuid().ToString("N")[..8]}";
         var log = Path.Combine(_directory.FullName, "evaluations.log");
-        var objectives = Path.Combine(_directory.FullName, "objectives.json");
-        await File.WriteAllTextAsync(
-            objectives, JsonSerializer.Serialize(new Dictionary<string, object> { [objective] = new { command = Command(log) } }), cancellationToken);
         // The worker outlives the interrupted scheduler: it hears that run's CancelExperiment and must still run the
         // resumed run's trials (it used to remember the cancel and refuse them).
-        using var worker = HqWorkerProcess.Start(new Uri(broker), redis, objectives, slots: 3);
-        var spec = await WriteSpecAsync(objective, cancellationToken);
+        var (backend, worker, spec) = await StartWorkerAsync(log, cancellationToken);
+        using var _ = worker;
         var tracking = "sqlite:" + Path.Combine(_directory.FullName, "runs.db");
-        string[] backend = ["--broker", broker, "--redis", redis];
 
         using (var first = HqTuneProcess.Start(_directory.FullName, [spec, .. backend, "--tracking", tracking, "--no-progress"]))
         {
@@ -175,6 +162,22 @@ public sealed class SchedulerResumeTests(TestServices services) : IDisposable
     }
 
     private static string[] Command(string log) => ["sh", "-c", Script, log];
+
+    /// <summary>
+    /// One <c>hq worker</c> process of three slots serving a new objective that runs <see cref="Script"/>, and a spec
+    /// for that objective; returns the <c>--broker</c>/<c>--redis</c> arguments that reach it.
+    /// </summary>
+    private async Task<(string[] Backend, HqWorkerProcess Worker, string Spec)> StartWorkerAsync(string log, CancellationToken cancellationToken)
+    {
+        var broker = (await services.RabbitMq.RequireAsync(cancellationToken)).ConnectionString;
+        var redis = (await services.Redis.RequireAsync(cancellationToken)).ConnectionString;
+        var objective = $"it-resume-{Guid.NewGuid().ToString("N")[..8]}";
+        var objectives = Path.Combine(_directory.FullName, "objectives.json");
+        await File.WriteAllTextAsync(
+            objectives, JsonSerializer.Serialize(new Dictionary<string, object> { [objective] = new { command = Command(log) } }), cancellationToken);
+        var worker = HqWorkerProcess.Start(new Uri(broker), redis, objectives, slots: 3);
+        return (["--broker", broker, "--redis", redis], worker, await WriteSpecAsync(objective, cancellationToken));
+    }
 
     /// <summary>The spec file is named after the experiment, so the test finds it in the store by the file name.</summary>
     private async Task<string> WriteSpecAsync(object objective, CancellationToken cancellationToken)
