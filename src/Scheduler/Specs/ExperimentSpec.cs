@@ -98,9 +98,17 @@ public sealed record ExperimentSpec
         }
     }
 
+    /// <summary>The members a spec may have, every one of which <see cref="FromJson"/> reads.</summary>
+    private static readonly string[] Members =
+    [
+        "name", "objective", "space", "algo", "maxEvals", "maxQueueLen", "parallelism", "timeoutSeconds",
+        "trialTimeoutSeconds", "lossThreshold", "earlyStop", "seed", "pointsToEvaluate", "tracking",
+    ];
+
     private static ExperimentSpec FromJson(JsonElement root)
     {
         var spec = new JsonObjectReader(root, "$");
+        spec.RejectMembersOtherThan(Members);
         var name = spec.String("name", required: true)!;
         // The tracking store refuses a blank experiment name; say so here, before anything starts.
         if (name.Length == 0 || name.Length > 250 || name.Any(char.IsControl) || string.IsNullOrWhiteSpace(name))

@@ -106,13 +106,20 @@ internal sealed class JsonObjectReader
     }
 
     /// <summary>Fails on any member that was never read, naming it and listing the accepted ones.</summary>
-    public void RejectUnknownMembers()
+    public void RejectUnknownMembers() => RejectMembersOtherThan(_read);
+
+    /// <summary>
+    /// Fails on any member not in <paramref name="accepted"/>, before anything is read: a misspelt member is then
+    /// reported as itself ("$.maxEval: unknown member") rather than as the member it was meant to be, missing.
+    /// </summary>
+    public void RejectMembersOtherThan(IReadOnlyCollection<string> accepted)
     {
+        ArgumentNullException.ThrowIfNull(accepted);
         foreach (var property in _element.EnumerateObject())
         {
-            if (!_read.Contains(property.Name))
+            if (!accepted.Contains(property.Name))
             {
-                var known = string.Join(", ", _read.Order(StringComparer.Ordinal));
+                var known = string.Join(", ", accepted.Order(StringComparer.Ordinal));
                 throw new SpecException($"{PathOf(property.Name)}: unknown member; accepted members here are {known}");
             }
         }

@@ -88,6 +88,7 @@ public sealed class ExperimentSpecTests
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3,}""", "not valid JSON")]
     [InlineData("{\"name\": \"n\",\n \"maxEvals\": 3,\n}", "bad.json: not valid JSON (line 3, byte 1: The JSON object contains a trailing comma at the end.)")]
     [InlineData("""[1, 2]""", "$: expected an object, got an array")]
+    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEval": 3}""", "bad.json: $.maxEval: unknown member; accepted members here are algo, earlyStop, lossThreshold, maxEvals, ")]
     public void Parse_InvalidSpec_NamesThePathAndRule(string json, string expected)
     {
         var error = Assert.Throws<SpecException>(() => ExperimentSpec.Parse(json, "bad.json"));
