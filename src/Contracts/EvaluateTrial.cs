@@ -29,9 +29,12 @@ public sealed record EvaluateTrial
 
     /// <summary>
     /// How many times the trial may run in all (the scheduler's MaxAttempts): a worker refuses to start it again once
-    /// that many workers were lost while holding it. Null (a sender that predates it) means 3.
+    /// that many workers were lost while holding it. Null (a sender that predates it) means <see cref="DefaultMaxAttempts"/>.
     /// </summary>
     public int? MaxAttempts { get; init; }
+
+    /// <summary>The scheduler's default for <see cref="MaxAttempts"/>, and what a worker assumes when a message has none.</summary>
+    public const int DefaultMaxAttempts = 3;
 
     public DateTimeOffset? TrialDeadline { get; init; }
 

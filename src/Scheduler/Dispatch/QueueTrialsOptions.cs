@@ -1,3 +1,5 @@
+using HyperQueue.Contracts;
+
 namespace HyperQueue.Scheduler.Dispatch;
 
 /// <summary>Tuning of <see cref="QueueTrials"/> beyond SparkTrials' arguments; the defaults suit most experiments.</summary>
@@ -14,7 +16,7 @@ public sealed record QueueTrialsOptions
     /// Sends of a trial whose lease expired (queue timeout, or its worker stopped heartbeating) before it is failed;
     /// objective exceptions are never retried.
     /// </summary>
-    public int MaxAttempts { get; init; } = 3;
+    public int MaxAttempts { get; init; } = EvaluateTrial.DefaultMaxAttempts;
 
     /// <summary>How often expired leases are looked for.</summary>
     public TimeSpan ReapInterval { get; init; } = TimeSpan.FromSeconds(5);

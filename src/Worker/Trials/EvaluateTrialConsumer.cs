@@ -32,9 +32,6 @@ internal sealed class EvaluateTrialConsumer(
     /// <summary>How often a trial about to start asks an unreachable store, or one that lost its experiment, again.</summary>
     private static readonly TimeSpan StoreRetryInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The scheduler's default MaxAttempts, for a message that does not carry one.</summary>
-    private const int DefaultMaxAttempts = 3;
-
     private readonly WorkerOptions settings = options.Value;
 
     public async Task Consume(ConsumeContext<EvaluateTrial> context)
@@ -338,7 +335,7 @@ internal sealed class EvaluateTrialConsumer(
             return null;
         }
 
-        var maxAttempts = message.MaxAttempts ?? DefaultMaxAttempts;
+        var maxAttempts = message.MaxAttempts ?? EvaluateTrial.DefaultMaxAttempts;
         return redeliveries < maxAttempts
             ? null
             : $"the broker gave this trial out {redeliveries + 1} times and the {redeliveries} workers that held it before were lost " +

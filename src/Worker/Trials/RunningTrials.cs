@@ -43,7 +43,7 @@ internal sealed class RunningTrials
         }
     }
 
-    /// <summary>Forgets that the experiment ended: it was resumed (the queue of ended ids drops it in its turn).</summary>
+    /// <summary>Forgets that the experiment ended: it was resumed (its id stays in the eviction queue until its turn).</summary>
     public void ForgetEnd(Guid experimentId)
     {
         lock (endedGate)
@@ -57,7 +57,9 @@ internal sealed class RunningTrials
     {
         lock (endedGate)
         {
-            if (endedExperiments.TryAdd(experimentId, reason))
+            // A resumed experiment that ends again is still in the queue from its first end (ForgetEnd leaves it):
+            // queueing it twice would let the older entry evict the newer memory early.
+            if (endedExperiments.TryAdd(experimentId, reason) && !endedOrder.Contains(experimentId))
             {
                 endedOrder.Enqueue(experimentId);
                 if (endedOrder.Count > EndedExperimentsKept)
