@@ -9,7 +9,8 @@ internal static class BuiltInObjectivesRegistration
     {
         foreach (var (name, objective) in BuiltInObjectives.All)
         {
-            worker.AddObjective(name, objective);
+            // Each computes for microseconds or only awaits a timer: none needs a thread of its own.
+            worker.AddObjective(name, objective, startsQuickly: true);
         }
 
         return worker;

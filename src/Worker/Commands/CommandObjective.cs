@@ -22,6 +22,9 @@ internal sealed class CommandObjective(
     private const int StderrTailChars = 4096;
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>It only starts a process (milliseconds) and then waits for it.</summary>
+    public bool StartsQuickly => true;
+
     public async Task<ObjectiveResult> EvaluateAsync(ObjectiveContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -33,10 +33,17 @@ public sealed class WorkerBuilder
     }
 
     /// <summary>Serves a function under <paramref name="name"/>, like hyperopt's <c>fmin(fn=...)</c>.</summary>
-    public WorkerBuilder AddObjective(string name, Func<ObjectiveContext, CancellationToken, Task<ObjectiveResult>> evaluate)
+    /// <param name="name">The objective's name, which experiments give.</param>
+    /// <param name="evaluate">The objective.</param>
+    /// <param name="startsQuickly">
+    /// True when <paramref name="evaluate"/> returns its task quickly (see <see cref="IObjective.StartsQuickly"/>);
+    /// leave it false for a function that computes before its first await.
+    /// </param>
+    public WorkerBuilder AddObjective(
+        string name, Func<ObjectiveContext, CancellationToken, Task<ObjectiveResult>> evaluate, bool startsQuickly = false)
     {
         ArgumentNullException.ThrowIfNull(evaluate);
-        registry.Add(name, _ => new DelegateObjective(evaluate));
+        registry.Add(name, _ => new DelegateObjective(evaluate, startsQuickly));
         return this;
     }
 

@@ -8,4 +8,12 @@ namespace HyperQueue.Worker.Objectives;
 public interface IObjective
 {
     Task<ObjectiveResult> EvaluateAsync(ObjectiveContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when <see cref="EvaluateAsync"/> returns its task quickly: it awaits a process, a service or a timer, or
+    /// computes for microseconds. A worker then calls it on the thread that received the trial, which saves two
+    /// thread switches per trial. False (the default): it is called on a thread of its own, because an objective that
+    /// computes synchronously for an hour must not hold a thread-pool thread (lease renewals run there).
+    /// </summary>
+    bool StartsQuickly => false;
 }

@@ -197,8 +197,11 @@ internal sealed class EvaluateTrialConsumer(
                 Run = run,
             };
 
-            // Off the thread pool: an objective that computes synchronously for an hour must not hold a pool thread.
-            var result = await objectiveThreads.Run(() => objective.EvaluateAsync(context, trial.Token));
+            // Off the thread pool unless the objective says it starts quickly: one that computes synchronously for an hour
+            // must not hold a pool thread.
+            var result = objective.StartsQuickly
+                ? await objective.EvaluateAsync(context, trial.Token)
+                : await objectiveThreads.Run(() => objective.EvaluateAsync(context, trial.Token));
             return result is null
                 ? ObjectiveResult.Fail($"objective '{message.Objective}' returned null instead of a result", "invalid_result")
                 : result.Normalize();

@@ -149,6 +149,60 @@ public sealed class EvaluateTrialConsumerTests
         Assert.Single(harness.Bus.Consumed.Select<EvaluateTrial>(TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Consume_ObjectiveDefault_RunsOnAThreadOfItsOwnNeverOnThePool()
+    {
+        Thread? ranOn = null;
+        await using var harness = await WorkerTestHarness.StartAsync(worker => worker.AddObjective("computes", (_, _) =>
+        {
+            ranOn = Thread.CurrentThread;
+            return Task.FromResult<ObjectiveResult>(1.0);
+        }));
+
+        await harness.SendAsync(await harness.CreateTrialAsync("computes"));
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(TrialStatus.Ok, completed.Status);
+        Assert.False(ranOn!.IsThreadPoolThread);
+        Assert.Equal("hq-objective", ranOn.Name);
+    }
+
+    [Fact]
+    public async Task Consume_ObjectiveThatStartsQuickly_RunsOnTheReceivingPoolThread()
+    {
+        Thread? ranOn = null;
+        await using var harness = await WorkerTestHarness.StartAsync(worker => worker.AddObjective(
+            "waits",
+            async (_, cancellationToken) =>
+            {
+                ranOn = Thread.CurrentThread;
+                await Task.Delay(1, cancellationToken);
+                return 2.0;
+            },
+            startsQuickly: true));
+
+        await harness.SendAsync(await harness.CreateTrialAsync("waits"));
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(TrialStatus.Ok, completed.Status);
+        Assert.Equal(2.0, completed.Loss);
+        Assert.True(ranOn!.IsThreadPoolThread);
+    }
+
+    [Fact]
+    public async Task Consume_ObjectiveThatStartsQuicklyThrowsBeforeReturningATask_AnswersFailOnce()
+    {
+        await using var harness = await WorkerTestHarness.StartAsync(worker => worker.AddObjective(
+            "throws-at-once", (_, _) => throw new InvalidOperationException("no task at all"), startsQuickly: true));
+
+        await harness.SendAsync(await harness.CreateTrialAsync("throws-at-once"));
+        var completed = await harness.NextCompletedAsync();
+
+        Assert.Equal(TrialStatus.Fail, completed.Status);
+        Assert.Equal(new TrialError(typeof(InvalidOperationException).FullName!, "no task at all"), completed.Error);
+        Assert.Single(harness.Bus.Consumed.Select<EvaluateTrial>(TestContext.Current.CancellationToken));
+    }
+
     [Theory]
     [InlineData(double.NaN, "loss is NaN")]
     [InlineData(double.NegativeInfinity, "loss is -infinity")]
