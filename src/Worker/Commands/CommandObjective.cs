@@ -20,6 +20,12 @@ internal sealed class CommandObjective(
 {
     private const int StderrTailLines = 20;
     private const int StderrTailChars = 4096;
+
+    /// <summary>
+    /// The longest stdout line read whole (a result with its attachments, or a metric): a program that prints without
+    /// newlines must not exhaust the worker's memory.
+    /// </summary>
+    internal const int MaxStdoutLineLength = 8 * 1024 * 1024;
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>It only starts a process (milliseconds) and then waits for it.</summary>
@@ -51,7 +57,7 @@ internal sealed class CommandObjective(
         var stderrTask = ReadStderrAsync(process.StandardError, stderr);
         var stdinTask = WriteParametersAsync(process.StandardInput, context);
 
-        string? resultLine;
+        OutputLine? resultLine;
         try
         {
             await Task.WhenAll(process.WaitForExitAsync(linked.Token), stdinTask, stderrTask).WaitAsync(linked.Token);
@@ -74,7 +80,14 @@ internal sealed class CommandObjective(
                 "command_exit");
         }
 
-        return CommandOutputParser.ParseResult(resultLine, name);
+        if (resultLine is { IsCut: true })
+        {
+            return ObjectiveResult.Fail(
+                $"command objective '{name}': its result line (the last non-blank line of stdout) is longer than {MaxStdoutLineLength.ToString("N0", CultureInfo.InvariantCulture)} characters",
+                "invalid_result");
+        }
+
+        return CommandOutputParser.ParseResult(resultLine?.Text, name);
     }
 
     private ProcessStartInfo CreateStartInfo(ObjectiveContext context)
@@ -151,19 +164,21 @@ internal sealed class CommandObjective(
         }
     }
 
-    private async Task<string?> ReadStdoutAsync(StreamReader stdout, ObjectiveContext context, CancellationToken cancellationToken)
+    private async Task<OutputLine?> ReadStdoutAsync(StreamReader stdout, ObjectiveContext context, CancellationToken cancellationToken)
     {
-        string? last = null;
-        while (await stdout.ReadLineAsync(cancellationToken) is { } line)
+        OutputLine? last = null;
+        var lines = new BoundedLineReader(stdout, MaxStdoutLineLength);
+        while (await lines.ReadLineAsync(cancellationToken) is { } output)
         {
+            var line = output.Text;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
             }
 
-            if (!CommandOutputParser.TryParseMetric(line, out var metric, out var error))
+            if (output.IsCut || !CommandOutputParser.TryParseMetric(line, out var metric, out var error))
             {
-                last = line;
+                last = output;
                 continue;
             }
 
@@ -190,9 +205,11 @@ internal sealed class CommandObjective(
 
     private static async Task ReadStderrAsync(StreamReader stderr, OutputTail tail)
     {
-        while (await stderr.ReadLineAsync() is { } line)
+        // Only the tail is kept, and of a longer line only as much as the tail shows.
+        var lines = new BoundedLineReader(stderr, StderrTailChars);
+        while (await lines.ReadLineAsync() is { } line)
         {
-            tail.Add(line);
+            tail.Add(line.IsCut ? line.Text + "..." : line.Text);
         }
     }
 

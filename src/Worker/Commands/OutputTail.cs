@@ -17,9 +17,10 @@ internal sealed class OutputTail(int maxLines, int maxChars)
     {
         lock (gate)
         {
-            if (line.Length > maxChars)
+            if (line.Length >= maxChars)
             {
-                line = line[^maxChars..];
+                // Room for its newline, which counts too: a line of maxChars would otherwise push itself out.
+                line = line[^(maxChars - 1)..];
                 truncated = true;
             }
 

@@ -91,6 +91,43 @@ public sealed class CommandObjectiveBadInputTests : IDisposable
         Assert.True(result.Error!.Message.Length < 2_000, $"{what}: a reason of {result.Error.Message.Length} characters");
     }
 
+    [Fact]
+    public async Task EvaluateAsync_ResultLineLongerThanTheLimit_FailsNamingTheLimit()
+    {
+        // 24 MB on one line, three times the limit: read and dropped past the limit instead of held whole.
+        var program = "import sys\nfor _ in range(24): sys.stdout.write('7' * (1024 * 1024))\nsys.stdout.write('\\n')";
+
+        var result = await RunAsync(new CommandObjectiveDefinition(["python3", "-c", program]), "{}");
+
+        Assert.Equal(TrialStatus.Fail, result.Status);
+        Assert.Equal(
+            new TrialError("invalid_result", "command objective 'bad-input': its result line (the last non-blank line of stdout) is longer than 8,388,608 characters"),
+            result.Error);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_LongLineBeforeTheResult_IsSkippedAndTheResultCounts()
+    {
+        var program = "import sys\nsys.stdout.write('x' * (10 * 1024 * 1024) + '\\n')\nprint(0.75)";
+
+        var result = await RunAsync(new CommandObjectiveDefinition(["python3", "-c", program]), "{}");
+
+        Assert.Equal(ObjectiveResult.Ok(0.75), result);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_StderrFloodWithoutNewlines_FailsWithABoundedTail()
+    {
+        var program = "import sys\nfor _ in range(32): sys.stderr.write('e' * (1024 * 1024))\nsys.exit(4)";
+
+        var result = await RunAsync(new CommandObjectiveDefinition(["python3", "-c", program]), "{}");
+
+        Assert.Equal(TrialStatus.Fail, result.Status);
+        Assert.Equal("command_exit", result.Error!.Type);
+        Assert.StartsWith("command objective 'bad-input' exited with code 4; stderr tail:\n", result.Error.Message, StringComparison.Ordinal);
+        Assert.InRange(result.Error.Message.Length, 4_000, 4_200);
+    }
+
     private Task<ObjectiveResult> RunAsync(CommandObjectiveDefinition definition, string parametersJson) =>
         new CommandObjective("bad-input", definition with { WorkingDirectory = _directory.FullName }, TimeProvider.System, NullLogger<CommandObjective>.Instance)
             .EvaluateAsync(
