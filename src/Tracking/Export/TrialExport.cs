@@ -7,8 +7,10 @@ using HyperQueue.Tracking.Trials;
 namespace HyperQueue.Tracking.Export;
 
 /// <summary>
-/// <c>hq experiments export</c>: one row per trial (number, status, loss, then each parameter), the way
-/// <c>mlflow.search_runs</c> returns a table with one <c>params.*</c> column per parameter.
+/// <c>hq experiments export</c>: one row per trial (number, status, loss, its run and the run of the <c>fmin</c> call
+/// that proposed it, then each parameter), the way <c>mlflow.search_runs</c> returns a table with one <c>params.*</c>
+/// column per parameter. The parent run tells trials of two <c>fmin</c> calls in one experiment apart: each call numbers
+/// its trials from 0.
 /// </summary>
 public static class TrialExport
 {
@@ -26,7 +28,7 @@ public static class TrialExport
 
         // A parameter may be called like a fixed column (the built-in sleep objective has a "loss" parameter): it is
         // headed params.<name> then, as mlflow.search_runs heads every parameter, so no two columns share a name.
-        string[] fixedColumns = ["number", "status", "loss"];
+        string[] fixedColumns = ["number", "status", "loss", "run_id", "parent_run_id"];
         var headers = keys.Select(key => fixedColumns.Contains(key, StringComparer.Ordinal) ? "params." + key : key);
         await WriteLineAsync(writer, [.. fixedColumns, .. headers], cancellationToken);
         foreach (var (trial, parameters) in rows)
@@ -37,13 +39,18 @@ public static class TrialExport
                     trial.Number.ToString(CultureInfo.InvariantCulture),
                     FormatStatus(trial.Status),
                     trial.Loss is { } loss ? ParamValue.Format(loss) : string.Empty,
+                    trial.RunId,
+                    trial.ParentRunId ?? string.Empty,
                     .. keys.Select(key => parameters.GetValueOrDefault(key, string.Empty)),
                 ],
                 cancellationToken);
         }
     }
 
-    /// <summary>A JSON array of <c>{number, status, loss, params}</c> with the evaluated parameters as they were stored.</summary>
+    /// <summary>
+    /// A JSON array of <c>{number, status, loss, run_id, parent_run_id, params}</c> with the evaluated parameters as
+    /// they were stored.
+    /// </summary>
     public static async Task WriteJsonAsync(IReadOnlyList<TrialRecord> trials, Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trials);
@@ -75,6 +82,16 @@ public static class TrialExport
             else
             {
                 json.WriteNull("loss");
+            }
+
+            json.WriteString("run_id", trial.RunId);
+            if (trial.ParentRunId is null)
+            {
+                json.WriteNull("parent_run_id");
+            }
+            else
+            {
+                json.WriteString("parent_run_id", trial.ParentRunId);
             }
 
             json.WritePropertyName("params");

@@ -171,19 +171,20 @@ public sealed class ExperimentsCommandTests : IDisposable
     [Fact]
     public async Task Export_CsvToStdout_OneRowPerTrialWithFlattenedParameters()
     {
-        await SeedAsync();
+        var seeded = await SeedAsync();
+        var (parent, child) = (seeded.ParentRunId, seeded.ChildRunIds);
 
         var (code, stdout, stderr) = Run("experiments", "export", "alpha", "--tracking", TrackingUri);
 
         Assert.True(code == 0, stderr);
         Assert.Equal(
             [
-                "number,status,loss,model.name,model.lr,layers",
-                "0,ok,2.5,adam,0.1,2",
-                "1,ok,0.5,sgd,0.01,3",
-                "2,fail,,adam,0.2,1",
-                "3,cancelled,,adam,0.3,1",
-                "4,,,adam,0.4,1",
+                "number,status,loss,run_id,parent_run_id,model.name,model.lr,layers",
+                $"0,ok,2.5,{child[0]},{parent},adam,0.1,2",
+                $"1,ok,0.5,{child[1]},{parent},sgd,0.01,3",
+                $"2,fail,,{child[2]},{parent},adam,0.2,1",
+                $"3,cancelled,,{child[3]},{parent},adam,0.3,1",
+                $"4,,,{child[4]},{parent},adam,0.4,1",
             ],
             stdout.Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
     }

@@ -16,6 +16,7 @@ public sealed class TrialExportTests
             TrialId = Guid.NewGuid(),
             ExperimentId = "e",
             RunId = $"r{number}",
+            ParentRunId = "p",
             Number = number,
             State = status is null ? TrialState.Running : TrialState.Done,
             Status = status,
@@ -38,10 +39,10 @@ public sealed class TrialExportTests
         await TrialExport.WriteCsvAsync(trials, writer, TestContext.Current.CancellationToken);
 
         Assert.Equal(
-            "number,status,loss,lr,model.kind,depth,note\r\n"
-            + "0,ok,0.5,0.1,\"svm, linear\",,\r\n"
-            + "1,fail,,1E-05,,7,\r\n"
-            + "2,,,0.3,,,\"say \"\"hi\"\"\"\r\n",
+            "number,status,loss,run_id,parent_run_id,lr,model.kind,depth,note\r\n"
+            + "0,ok,0.5,r0,p,0.1,\"svm, linear\",,\r\n"
+            + "1,fail,,r1,p,1E-05,,7,\r\n"
+            + "2,,,r2,p,0.3,,,\"say \"\"hi\"\"\"\r\n",
             writer.ToString());
     }
 
@@ -54,7 +55,7 @@ public sealed class TrialExportTests
 
         await TrialExport.WriteCsvAsync(trials, writer, TestContext.Current.CancellationToken);
 
-        Assert.Equal("number,status,loss,seconds,params.loss,params.status\r\n0,ok,0.25,2,0.75,x\r\n", writer.ToString());
+        Assert.Equal("number,status,loss,run_id,parent_run_id,seconds,params.loss,params.status\r\n0,ok,0.25,r0,p,2,0.75,x\r\n", writer.ToString());
     }
 
     [Fact]
@@ -77,5 +78,22 @@ public sealed class TrialExportTests
         Assert.Equal("""[1,"a"]""", JsonSerializer.Serialize(rows[0].GetProperty("params").GetProperty("c")));
         Assert.Equal(JsonValueKind.Null, rows[1].GetProperty("status").ValueKind);
         Assert.Equal(1, rows[1].GetProperty("number").GetInt32());
+        Assert.Equal("r1", rows[1].GetProperty("run_id").GetString());
+        Assert.Equal("p", rows[1].GetProperty("parent_run_id").GetString());
+    }
+
+    [Fact]
+    public async Task WriteCsvAsync_TwoFminCallsInOneExperiment_TrialsOfTheSameNumberToldApartByParentRun()
+    {
+        var trials = new[]
+        {
+            Trial(0, TrialStatus.Ok, 0.5, """{"x": 1}""") with { ParentRunId = "first" },
+            Trial(0, TrialStatus.Ok, 0.25, """{"x": 2}""") with { RunId = "r0b", ParentRunId = "second" },
+        };
+        await using var writer = new StringWriter();
+
+        await TrialExport.WriteCsvAsync(trials, writer, TestContext.Current.CancellationToken);
+
+        Assert.Equal("number,status,loss,run_id,parent_run_id,x\r\n0,ok,0.5,r0,first,1\r\n0,ok,0.25,r0b,second,2\r\n", writer.ToString());
     }
 }
