@@ -50,5 +50,10 @@ internal static class WorkerCommand
             await stderr.WriteLineAsync($"hq worker: {ex.Message}");
             return ExitCodes.BadInput;
         }
+        catch (BrokerConnectionException ex)
+        {
+            await stderr.WriteLineAsync($"hq worker: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
     }
 }

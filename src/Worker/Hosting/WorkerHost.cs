@@ -17,10 +17,15 @@ namespace HyperQueue.Worker.Hosting;
 public static class WorkerHost
 {
     /// <summary>Runs the worker until <paramref name="cancellationToken"/> fires or the host is asked to stop.</summary>
+    /// <exception cref="BrokerConnectionException">
+    /// The broker did not accept a connection within <see cref="BrokerConnection.ConnectTimeout"/> of the start (once
+    /// started, the worker rides out broker outages, reconnecting).
+    /// </exception>
     public static async Task RunAsync(WorkerHostSettings settings, CancellationToken cancellationToken)
     {
         using var host = await BuildAsync(settings, cancellationToken);
-        await host.RunAsync(cancellationToken);
+        await BrokerConnection.StartAsync(host, settings.Broker!, cancellationToken);
+        await host.WaitForShutdownAsync(cancellationToken);
     }
 
     /// <summary>
@@ -39,18 +44,6 @@ public static class WorkerHost
             : new Dictionary<string, CommandObjectiveDefinition>();
 
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddHyperQueueWorker(worker =>
-        {
-            worker.AddCommandObjectives(commandObjectives);
-            settings.ConfigureWorker?.Invoke(worker);
-            worker.Configure(options =>
-            {
-                options.Slots = settings.Slots ?? options.Slots;
-                options.WorkerId = settings.WorkerId ?? options.WorkerId;
-                options.TrackingUri = settings.TrackingUri ?? options.TrackingUri;
-            });
-        });
-
         var redis = await RedisConnection.ConnectAsync(settings.Redis, cancellationToken);
         try
         {
@@ -70,6 +63,23 @@ public static class WorkerHost
                     rabbit.ConfigureEndpoints(context);
                 });
             });
+            builder.Services.WaitForBrokerOnStart();
+            // After the bus: hosted services start in the order they were added, so the worker registers as live only
+            // once the broker has accepted it, and stop in reverse, so it unregisters before the bus stops.
+            builder.Services.AddHyperQueueWorker(worker =>
+            {
+                worker.AddCommandObjectives(commandObjectives);
+                settings.ConfigureWorker?.Invoke(worker);
+                worker.Configure(options =>
+                {
+                    options.Slots = settings.Slots ?? options.Slots;
+                    options.WorkerId = settings.WorkerId ?? options.WorkerId;
+                    options.TrackingUri = settings.TrackingUri ?? options.TrackingUri;
+                });
+            });
+            // A start that fails reaches the caller as an exception with its reason; the host's own report of it is a
+            // page of stack trace in front of that one line.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
             var host = builder.Build();
             if (host.Services.GetRequiredService<ObjectiveRegistry>().Names is { Count: 0 })

@@ -5,7 +5,8 @@ namespace HyperQueue.Integration.Tests.Distributed;
 
 /// <summary>
 /// A broker that refuses the scheduler is an error at the start (exit 2, one line naming the broker), before the
-/// tracking store records anything; it used to leave a failed parent run with trials stuck running.
+/// tracking store records anything; it used to leave a failed parent run with trials stuck running. A worker it
+/// refuses exits the same way instead of running on, registered as live, with a stack trace per reconnection.
 /// </summary>
 public sealed class BrokerRefusedTests(TestServices services)
 {
@@ -41,6 +42,22 @@ public sealed class BrokerRefusedTests(TestServices services)
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Worker_BrokerRefusesTheCredentials_ExitsTwoWithOneLineNamingTheBrokerWithoutThePassword()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var broker = new UriBuilder((await services.RabbitMq.RequireAsync(cancellationToken)).ConnectionString) { Password = "not-the-password" }.Uri;
+        var redis = (await services.Redis.RequireAsync(cancellationToken)).ConnectionString;
+
+        var (code, _, stderr) = Run("worker", "--broker", broker.ToString(), "--redis", redis, "--slots", "1");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        var error = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"hq worker: cannot connect to broker '{new UriBuilder(broker) { Password = string.Empty }.Uri}' (waited at most 30 s): ", error, StringComparison.Ordinal);
+        Assert.Contains("ACCESS_REFUSED", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", stderr, StringComparison.Ordinal);
     }
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
