@@ -172,14 +172,18 @@ internal sealed class AutologObserver(TrackingClient client, string experimentNa
             await client.SetTagAsync(_parentRunId, StopReasonTag, StopReasonName(reason), cancellationToken);
         }
 
+        // The caller cancelling fmin (Ctrl-C, SIGTERM) ends the run as MLflow ends an interrupted one: KILLED.
+        var interrupted = ended.Error is OperationCanceledException;
         if (ended.Error is { } error)
         {
-            await client.SetTagAsync(_parentRunId, ErrorTag, TrackingClient.ToStorableTagValue($"{error.GetType().Name}: {error.Message}"), cancellationToken);
+            var shown = interrupted ? "interrupted" : $"{error.GetType().Name}: {error.Message}";
+            await client.SetTagAsync(_parentRunId, ErrorTag, TrackingClient.ToStorableTagValue(shown), cancellationToken);
         }
 
         if (_ownsParent)
         {
-            await client.EndRunAsync(_parentRunId, ended.Error is null ? RunStatus.Finished : RunStatus.Failed, cancellationToken);
+            var status = ended.Error is null ? RunStatus.Finished : interrupted ? RunStatus.Killed : RunStatus.Failed;
+            await client.EndRunAsync(_parentRunId, status, cancellationToken);
         }
     }
 

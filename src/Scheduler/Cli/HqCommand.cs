@@ -31,6 +31,14 @@ internal static class HqCommand
             return ExitCodes.BadInput;
         }
 
-        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return parsed.Invoke(new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            // After Ctrl-C or SIGTERM a command gets this long to record what it must before the process is ended (the
+            // default, 2 s, is less than the workers' grace to report their cancelled trials): hq tune waits
+            // QueueTrialRunner.CancellationGrace for trials still queued, then records them as cancelled.
+            ProcessTerminationTimeout = Dispatch.QueueTrialRunner.CancellationGrace + TimeSpan.FromSeconds(27),
+        });
     }
 }

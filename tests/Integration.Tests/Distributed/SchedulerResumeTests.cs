@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HyperQueue.Scheduler.Cli;
 using HyperQueue.TestInfrastructure.Services;
 using HyperQueue.Tracking.Client;
 using StoredTrialState = HyperQueue.Tracking.Trials.TrialState;
@@ -94,6 +95,75 @@ public sealed class SchedulerResumeTests(TestServices services) : IDisposable
         var cancelled = trials.Where(trial => trial.GetProperty("status").GetString() == "cancelled").ToList();
         Assert.All(cancelled, trial => Assert.Contains(Guid.Parse(trial.GetProperty("id").GetString()!), firstRun));
         Assert.Equal(MaxEvals - cancelled.Count, trials.Count(trial => trial.GetProperty("status").GetString() == "ok"));
+    }
+
+    [Fact]
+    public async Task Tune_SigtermWhileNoWorkerAnswers_ExitsAsInterruptedWithEveryTrialCancelledAndTheRunKilled()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(TimeSpan.FromMinutes(2));
+        var log = Path.Combine(_directory.FullName, "evaluations.log");
+        var (backend, worker, spec) = await StartWorkerAsync(log, cancellationToken);
+        using var _ = worker;
+        var objective = JsonDocument.Parse(await File.ReadAllTextAsync(spec, wait.Token)).RootElement.GetProperty("objective").GetString();
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(backend[3]))
+        {
+            var registry = new HyperQueue.Worker.Registry.RedisWorkerRegistry(redis);
+            while (!(await registry.GetLiveWorkersAsync(wait.Token)).Any(live => live.Objectives.Contains(objective)))
+            {
+                Assert.False(worker.HasExited, "hq worker ended before it registered:" + Environment.NewLine + worker.OutputTail);
+                await Task.Delay(20, wait.Token);
+            }
+        }
+
+        // A worker that is registered but answers nothing (stopped): the trials wait for it, and so does the cancel.
+        // The scheduler gives the workers QueueTrialRunner.CancellationGrace (3 s) to answer it, longer than
+        // System.CommandLine's default 2 s after a signal, which used to end the process with the run RUNNING.
+        Signal("STOP", worker.Id);
+        try
+        {
+            var tracking = "sqlite:" + Path.Combine(_directory.FullName, "runs.db");
+            var name = Path.GetFileNameWithoutExtension(spec);
+            using var tune = HqTuneProcess.Start(_directory.FullName, [spec, .. backend, "--tracking", tracking, "--no-progress"]);
+            await using (var client = TrackingClient.Create(tracking))
+            {
+                while ((await client.GetExperimentByNameAsync(name, wait.Token)) is not { } experiment
+                    || (await client.ListTrialsAsync(experiment.ExperimentId, cancellationToken: wait.Token)).Count < 3)
+                {
+                    Assert.False(tune.HasExited, "hq tune ended before it sent three trials:" + Environment.NewLine + tune.StderrTail);
+                    await Task.Delay(50, wait.Token);
+                }
+            }
+
+            // Past the dispatch and the reaper's first tick: the scheduler holds the three as in flight, so the
+            // interrupt waits the grace for them before it records them.
+            await Task.Delay(TimeSpan.FromSeconds(8), wait.Token);
+            await tune.TerminateAsync(wait.Token);
+
+            Assert.True(await tune.WaitForExitAsync(wait.Token) == 130, tune.StderrTail);
+            Assert.Contains("hq tune: interrupted; 3 trials are recorded (continue with --resume)", tune.StderrTail.Split(Environment.NewLine));
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            Assert.True(HqCommand.Run(["experiments", "show", name, "--tracking", tracking, "--json"], stdout, stderr) == 0, stderr.ToString());
+            using var shown = JsonDocument.Parse(stdout.ToString());
+            Assert.Equal("KILLED", shown.RootElement.GetProperty("status").GetString());
+            Assert.Equal(3, shown.RootElement.GetProperty("counts").GetProperty("cancelled").GetInt32());
+            var parent = Assert.Single(shown.RootElement.GetProperty("parentRuns").EnumerateArray());
+            Assert.Equal("interrupted", parent.GetProperty("error").GetString());
+            Assert.Equal(JsonValueKind.String, parent.GetProperty("endTime").ValueKind);
+        }
+        finally
+        {
+            Signal("CONT", worker.Id);
+        }
+    }
+
+    private static void Signal(string signal, int processId)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>
