@@ -137,6 +137,7 @@ public sealed class TuneCommandTests : IDisposable
     [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 0}""", "$.maxEvals")]
     [InlineData("""{"name": "n", "objective": "nosuch", "space": {}, "maxEvals": 3}""", "$.objective: 'nosuch' is not a built-in objective")]
     [InlineData("""{"name": "n", "objective": "branin", "space": {"x": {"$hp": "uniform", "low": 1, "high": 0}}, "maxEvals": 3}""", "$.space.x: uniform 'x': low (1) must be less than high (0)")]
+    [InlineData("""{"name": "n", "objective": "sleep", "space": {"seconds": 0, "loss": {"$hp": "lognormal", "mu": 600, "sigma": 50}}, "maxEvals": 300}""", "$.space.loss: lognormal 'loss': mu + 8 sigma (600 + 8 * 50 = 1000) is in log space and exp of it overflows a double; it must be at most 709.78 (a draw beyond 8 sigma has probability about 6e-16)")]
     [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 3, "algo": "bayes"}""", "$.algo: algorithm 'bayes' is unknown; valid names: ")]
     [InlineData("""{"name": "n", "objective": {"command": []}, "space": {}, "maxEvals": 3}""", "$.objective.command")]
     [InlineData("""{"name": "n", "objective": "branin", "space": {"x": {"$hp": "choice", "options": [1, 2]}}, "maxEvals": 3, "pointsToEvaluate": [{"x": 5}]}""", "$.pointsToEvaluate[0]")]
