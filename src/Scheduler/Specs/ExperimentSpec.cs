@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using HyperQueue.Worker.Commands;
 
 namespace HyperQueue.Scheduler.Specs;
 
@@ -125,8 +126,8 @@ public sealed record ExperimentSpec
             MaxEvals = (int)(spec.Integer("maxEvals", 1, MaxEvalsLimit) ?? throw new SpecException("$.maxEvals: is required (a positive integer)")),
             MaxQueueLen = (int)(spec.Integer("maxQueueLen", 1, 1024) ?? 1),
             Parallelism = (int?)spec.Integer("parallelism", 1, 1_000_000),
-            Timeout = Seconds(spec.PositiveNumber("timeoutSeconds"), "$.timeoutSeconds"),
-            TrialTimeout = Seconds(spec.PositiveNumber("trialTimeoutSeconds"), "$.trialTimeoutSeconds"),
+            Timeout = Seconds(spec, "timeoutSeconds"),
+            TrialTimeout = Seconds(spec, "trialTimeoutSeconds"),
             LossThreshold = spec.Number("lossThreshold"),
             NoProgress = spec.TryGet("earlyStop", out var earlyStop) ? ReadEarlyStop(earlyStop, spec.PathOf("earlyStop")) : null,
             Seed = spec.Integer("seed", 0, long.MaxValue),
@@ -137,12 +138,15 @@ public sealed record ExperimentSpec
         return result;
     }
 
-    /// <summary>Seconds as a TimeSpan, rejecting values TimeSpan cannot hold (a "huge number" is an error, not an overflow).</summary>
-    private static TimeSpan? Seconds(double? seconds, string path) => seconds switch
+    /// <summary>
+    /// A timeout in seconds as a TimeSpan, in the range every runner and timer can hold (<see cref="TimeoutSeconds"/>):
+    /// 1e-300 must not round to a zero TimeSpan, nor 1e300 overflow one, after the spec was accepted.
+    /// </summary>
+    private static TimeSpan? Seconds(JsonObjectReader spec, string name) => spec.Number(name) switch
     {
         null => null,
-        > 365.0 * 24 * 3600 => throw new SpecException($"{path}: {seconds} seconds is more than a year; give at most 31536000"),
-        { } s => TimeSpan.FromSeconds(s),
+        { } seconds when TimeoutSeconds.IsValid(seconds) => TimeSpan.FromSeconds(seconds),
+        { } seconds => throw new SpecException($"{spec.PathOf(name)}: {Spaces.NodeArguments.Format(seconds)} {TimeoutSeconds.Rule}"),
     };
 
     private static NoProgressSpec ReadEarlyStop(JsonElement element, string path)

@@ -104,9 +104,9 @@ public static partial class WorkerObjectivesFile
                         : throw new ObjectivesFileException(path, $"must be a non-empty string (a directory), and it is {Describe(value)}");
                     break;
                 case "timeoutSeconds":
-                    timeout = value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds
+                    timeout = value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && TimeoutSeconds.IsValid(seconds)
                         ? TimeSpan.FromSeconds(seconds)
-                        : throw new ObjectivesFileException(path, $"must be a positive number of seconds, and it is {Describe(value)}");
+                        : throw new ObjectivesFileException(path, $"{TimeoutSeconds.Rule}, and it is {Describe(value)}");
                     break;
                 case "env":
                     environment = ParseEnvironment(value, path);

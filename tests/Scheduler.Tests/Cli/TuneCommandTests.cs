@@ -153,6 +153,34 @@ public sealed class TuneCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "runs.db")));
     }
 
+    [Theory]
+    [InlineData("""{"trialTimeoutSeconds": 1e-300}""", null, "$.trialTimeoutSeconds: 1E-300 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"timeoutSeconds": 1e-300}""", null, "$.timeoutSeconds: 1E-300 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"timeoutSeconds": 31536000}""", null, "$.timeoutSeconds: 31536000 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"objective": {"command": ["true"], "timeoutSeconds": 1e-300}}""", null, "$.objective.timeoutSeconds: must be a number of seconds from 0.001 to 4294967 (49.7 days), and it is the number 1e-300")]
+    [InlineData("{}", "1e-9", "--timeout: 1E-09 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("{}", "1e300", "--timeout: 1E+300 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    public void Tune_TimeoutOutsideWhatATimerHolds_ExitsTwoWithOneLineAndStoresNothing(string members, string? flag, string expected)
+    {
+        var spec = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>("""{"name": "timeouts", "objective": "sleep", "maxEvals": 2, "space": {"seconds": 0}}""")!;
+        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(members)!)
+        {
+            spec[key] = value;
+        }
+
+        var path = Write("timeout.json", JsonSerializer.Serialize(spec));
+        string[] timeout = flag is null ? [] : ["--timeout", flag];
+
+        var (code, stdout, stderr) = Run(["tune", path, "--no-progress", "--tracking", TrackingUri, .. timeout]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal(
+            expected.StartsWith("--", StringComparison.Ordinal) ? $"hq tune: {expected}" : $"hq tune: {path}: {expected}",
+            Assert.Single(stderr.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(File.Exists(Path.Combine(_directory, "runs.db")));
+    }
+
     [Fact]
     public void Tune_BrokerWithoutRedis_ExitsTwo()
     {
