@@ -77,7 +77,7 @@ public sealed record ExperimentSpec
 
     /// <summary>
     /// Parses JSON strictly: no comments, no trailing commas, no duplicate member names (the second "maxEvals"
-    /// would otherwise silently win), invalid UTF-8 rejected, nesting bounded.
+    /// would otherwise silently win), invalid UTF-8 and lone UTF-16 surrogates rejected, nesting bounded.
     /// </summary>
     internal static JsonDocument ParseDocument(ReadOnlySpan<byte> utf8Json, string source)
     {
@@ -87,17 +87,39 @@ public sealed record ExperimentSpec
             throw new SpecException($"{source}: not valid UTF-8; spec files must be UTF-8 encoded JSON");
         }
 
+        var bytes = utf8Json.ToArray();
+        var options = new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(
-                utf8Json.ToArray(),
-                new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow });
+            document = JsonDocument.Parse(bytes, options);
         }
         catch (JsonException ex)
         {
             throw new SpecException($"{source}: not valid JSON ({Spaces.InputText.JsonError(ex)})", ex);
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate check reads every member name, and throws on a name holding a lone surrogate: find it
+            // in the document read without that check.
+            using var lenient = JsonDocument.Parse(bytes, options with { AllowDuplicateProperties = true });
+            throw LoneSurrogate(lenient, source) ?? new SpecException($"{source}: $: every member name {JsonUnicode.Rule}");
+        }
+
+        // Nor does the reader check that an escaped string is Unicode text ("\ud800" alone) until it is read.
+        if (LoneSurrogate(document, source) is { } error)
+        {
+            document.Dispose();
+            throw error;
+        }
+
+        return document;
     }
+
+    private static SpecException? LoneSurrogate(JsonDocument document, string source) =>
+        JsonUnicode.FindLoneSurrogate(document.RootElement, "$", Spaces.SpacePath.Key) is var (path, rule)
+            ? new SpecException($"{source}: {path}: {rule}")
+            : null;
 
     /// <summary>The members a spec may have, every one of which <see cref="FromJson"/> reads.</summary>
     private static readonly string[] Members =

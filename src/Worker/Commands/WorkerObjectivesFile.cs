@@ -49,6 +49,11 @@ public static partial class WorkerObjectivesFile
         using (document)
         {
             var root = document.RootElement;
+            if (JsonUnicode.FindLoneSurrogate(root, "$", MemberPath) is var (badPath, rule))
+            {
+                throw new ObjectivesFileException(badPath, rule);
+            }
+
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new ObjectivesFileException("$", $"must be an object from objective name to definition, and it is {Describe(root)}");
@@ -80,6 +85,11 @@ public static partial class WorkerObjectivesFile
     public static CommandObjectiveDefinition ParseDefinition(JsonElement element, string jsonPath)
     {
         ArgumentNullException.ThrowIfNull(jsonPath);
+        if (JsonUnicode.FindLoneSurrogate(element, jsonPath, MemberPath) is var (badPath, rule))
+        {
+            throw new ObjectivesFileException(badPath, rule);
+        }
+
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw new ObjectivesFileException(jsonPath, $"must be an object with a 'command' array, and it is {Describe(element)}");
@@ -180,6 +190,8 @@ public static partial class WorkerObjectivesFile
 
         return environment;
     }
+
+    private static string MemberPath(string path, string name) => $"{path}.{name}";
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {

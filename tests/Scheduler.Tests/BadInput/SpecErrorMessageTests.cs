@@ -31,6 +31,51 @@ public sealed class SpecErrorMessageTests : IDisposable
         Assert.Equal("s.json: $.name: must be 1 to 250 characters without control characters, and not only spaces", error.Message);
     }
 
+    [Theory]
+    [InlineData("""{"name": "a\ud800b",{{Rest}}}""", "$.name: must be valid Unicode text (lone surrogate \\ud800)")]
+    [InlineData("""{"name": "n", "objective": "\udc00", "maxEvals": 3, "space": {}}""", "$.objective: must be valid Unicode text (lone surrogate \\udc00)")]
+    [InlineData("""{"name": "n", "objective": {"command": ["python3", "\ud83d"]}, "maxEvals": 3, "space": {}}""", "$.objective.command[1]: must be valid Unicode text (lone surrogate \\ud83d)")]
+    [InlineData("""{"name": "n", "algo": "tpe\ud800\ud800",{{Rest}}}""", "$.algo: must be valid Unicode text (lone surrogate \\ud800)")]
+    [InlineData("""{"name": "n", "objective": "branin", "maxEvals": 3, "space": {"x": {"$hp": "choice", "label": "c\udfff", "options": [1]}}}""", "$.space.x.label: must be valid Unicode text (lone surrogate \\udfff)")]
+    [InlineData("""{"name": "n", "objective": "branin", "maxEvals": 3, "space": {"x": {"$hp": "choice", "options": ["\ude00\ud83d"]}}}""", "$.space.x.options[0]: must be valid Unicode text (lone surrogate \\ude00)")]
+    [InlineData("""{"name": "n", "pointsToEvaluate": [{"x1\ud800": 0.5}],{{Rest}}}""", "$.pointsToEvaluate[0]['x1\\ud800']: the member name must be valid Unicode text (lone surrogate \\ud800)")]
+    [InlineData("""{"name": "n", "objective": "branin", "maxEvals": 3, "space": {"x\udc00": 1, "x\udc00": 2}}""", "$.space['x\\udc00']: the member name must be valid Unicode text (lone surrogate \\udc00)")]
+    [InlineData("""{"name\ud800": "n",{{Rest}}}""", "$['name\\ud800']: the member name must be valid Unicode text (lone surrogate \\ud800)")]
+    public void Parse_LoneSurrogateInAnyStringOrMemberName_RejectedNamingThePathAndTheSurrogate(string template, string expected)
+    {
+        var json = template.Replace("{{Rest}}", Rest, StringComparison.Ordinal);
+
+        var error = Assert.Throws<SpecException>(() => ExperimentSpec.Parse(json, "s.json"));
+
+        Assert.Equal($"s.json: {expected}", error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"name": "\ud83d\ude00 and \\ud800", "objective": "sleep", "maxEvals": 3, "space": {"\ud83d\ude00": {"$hp": "choice", "options": ["\ud83d\ude00"]}}}""")]
+    public void Parse_SurrogatePairsAndAnEscapedBackslash_AreValidText(string json)
+    {
+        var spec = ExperimentSpec.Parse(json, "s.json");
+
+        Assert.Equal("\U0001F600 and \\ud800", spec.Name);
+        Assert.Equal(["\U0001F600"], SearchSpace.FromJson(spec.Space).Parameters.Select(p => p.Label));
+    }
+
+    [Fact]
+    public void Tune_LoneSurrogateInTheName_ExitsTwoWithOneLineAndStoresNothing()
+    {
+        var path = Path.Combine(_directory, "surrogate.json");
+        File.WriteAllText(path, """{"name": "a\ud800b", "objective": "sleep", "maxEvals": 3, "space": {"seconds": 0}}""");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = HqCommand.Run(["tune", path, "--tracking", $"sqlite:{Path.Combine(_directory, "runs.db")}"], stdout, stderr);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal($"hq tune: {path}: $.name: must be valid Unicode text (lone surrogate \\ud800)", stderr.ToString().TrimEnd());
+        Assert.Equal("", stdout.ToString());
+        Assert.False(File.Exists(Path.Combine(_directory, "runs.db")));
+    }
+
     [Fact]
     public void Parse_MemberNameWithNewlineAndEscape_ShownOnOneLineEscaped()
     {

@@ -45,6 +45,7 @@ internal static class SpecMutator
             mutations.AddRange(Truncations(name, root, random));
             mutations.AddRange(UnknownMembers(name, root, locations));
             mutations.AddRange(BadExperimentNames(name, root));
+            mutations.AddRange(LoneSurrogates(name, root, locations));
         }
 
         mutations.AddRange(EmptyOrNotAnObject());
@@ -281,6 +282,30 @@ internal static class SpecMutator
         }
     }
 
+    /// <summary>
+    /// A lone UTF-16 surrogate written as a JSON escape, in every string of the file and in every object's first
+    /// member name: valid JSON and valid UTF-8, but not Unicode text. Deterministic (no draws from the generator),
+    /// so the mutations of the other kinds stay the same files.
+    /// </summary>
+    private static IEnumerable<SpecMutation> LoneSurrogates(string seed, JsonObject root, List<Location> locations)
+    {
+        string[] escapes = ["\\ud800", "\\udfff", "\\udbff\\u0041"];
+        var next = 0;
+        foreach (var text in locations.Where(l => l.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String))
+        {
+            var escape = escapes[next++ % escapes.Length];
+            var quoted = text.Value!.ToJsonString();
+            yield return Mutation("lone-surrogate", $"{seed}: {text.Path} + {escape}", text.InSpace, Replace(root, text.Segments, $"{quoted[..^1]}{escape}\""));
+        }
+
+        foreach (var obj in locations.Where(l => l.Value is JsonObject { Count: > 0 }).Prepend(new Location([], root)))
+        {
+            var escape = escapes[next++ % escapes.Length];
+            var member = ((JsonObject)obj.Value!).First().Key;
+            yield return Mutation("lone-surrogate", $"{seed}: {obj.Path} member '{member}' + {escape}", obj.InSpace, RenamedMember(root, obj.Segments, member, escape));
+        }
+    }
+
     private static IEnumerable<SpecMutation> EmptyOrNotAnObject()
     {
         foreach (var text in new[] { "", " \n\t ", "\uFEFF", "null", "[]", "42", "\"spec\"", "true", "{}", "{", "}", "{\"name\": \"n\"}" })
@@ -327,6 +352,18 @@ internal static class SpecMutator
         var copy = root.DeepClone();
         Navigate(copy, segments).AsObject()[member] = RawMarker;
         return copy.ToJsonString().Replace($"\"{RawMarker}\"", rawValue, StringComparison.Ordinal);
+    }
+
+    /// <summary>The document with one member of the object at <paramref name="segments"/> renamed to its name plus raw JSON escapes.</summary>
+    private static string RenamedMember(JsonObject root, IReadOnlyList<object> segments, string member, string rawSuffix)
+    {
+        var copy = root.DeepClone();
+        var parent = Navigate(copy, segments).AsObject();
+        var value = parent[member]?.DeepClone();
+        parent.Remove(member);
+        parent[RawMarker] = value;
+        var name = JsonValue.Create(member).ToJsonString();
+        return copy.ToJsonString().Replace($"\"{RawMarker}\"", $"{name[..^1]}{rawSuffix}\"", StringComparison.Ordinal);
     }
 
     /// <summary>The member at <paramref name="segments"/> written twice in its object (same value both times).</summary>
@@ -381,7 +418,7 @@ internal static class SpecMutator
     {
         public string Path => "$" + string.Concat(Segments.Select(s => s is int i ? $"[{i.ToString(CultureInfo.InvariantCulture)}]" : $".{s}"));
 
-        public bool InSpace => Segments[0] is "space";
+        public bool InSpace => Segments.Count > 0 && Segments[0] is "space";
 
         public bool IsHpNode => InSpace && Value is JsonObject o && o.ContainsKey("$hp");
 
