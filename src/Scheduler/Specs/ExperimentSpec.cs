@@ -157,6 +157,12 @@ public sealed record ExperimentSpec
             TrackingEnabled = spec.TryGet("tracking", out var tracking) ? ReadTracking(tracking, spec.PathOf("tracking")) : true,
         };
         spec.RejectUnknownMembers();
+        if (result.TrackingEnabled)
+        {
+            // Every member name and string of the space becomes a param of the trials' runs: the store's rules apply now.
+            TrackedParams.Check(result.Space, spec.PathOf("space"));
+        }
+
         return result;
     }
 

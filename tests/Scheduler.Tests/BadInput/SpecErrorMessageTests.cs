@@ -76,6 +76,98 @@ public sealed class SpecErrorMessageTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "runs.db")));
     }
 
+    public static TheoryData<string, string> UntrackableSpaces => new()
+    {
+        {
+            """{"x\u0000y": {"$hp": "uniform", "low": 0, "high": 1}}""",
+            """$.space['x\u0000y']: the tracking param key 'x\u0000y' contains U+0000 at index 1; the store cannot hold NUL characters"""
+        },
+        {
+            """{"act": {"$hp": "choice", "options": ["relu", "ta\u0000nh"]}}""",
+            """$.space.act.options[1]: the tracking param value "ta\u0000nh" contains U+0000 at index 2; the store cannot hold NUL characters"""
+        },
+        {
+            """{"m": {"$hp": "pchoice", "options": [{"p": 1, "value": {"d\u0000": {"$hp": "normal", "mu": 0, "sigma": 1}}}]}}""",
+            """$.space.m.options[0].value['d\u0000']: the tracking param key 'm.d\u0000' contains U+0000 at index 3; the store cannot hold NUL characters"""
+        },
+        {
+            $$"""{"{{new string('k', 251)}}": 1}""",
+            $"$.space.{new string('k', InputText.MaxShownLength)}...(251 characters): the tracking param key '{new string('k', InputText.MaxShownLength)}...(251 characters)' has 251 characters; the limit is 250 (MLflow's)"
+        },
+        {
+            $$$"""{"a": [{"{{{new string('b', 247)}}}": {"$hp": "uniform", "low": 0, "high": 1}}]}""",
+            $"$.space.a[0].{new string('b', InputText.MaxShownLength)}...(247 characters): the tracking param key 'a.0.{new string('b', InputText.MaxShownLength - 4)}...(251 characters)' has 251 characters; the limit is 250 (MLflow's)"
+        },
+        {
+            $$"""{"prompt": "{{new string('p', 6001)}}"}""",
+            $"$.space.prompt: the tracking param value \"{new string('p', InputText.MaxShownLength)}...(6001 characters)\" has 6001 characters; the limit is 6000 (MLflow's)"
+        },
+        {
+            """{"": {"$hp": "uniform", "low": 0, "high": 1}}""",
+            """$.space['']: the tracking param key '' must not be empty"""
+        },
+        {
+            """{"a.b": 1, "a": {"b": {"$hp": "uniform", "low": 0, "high": 1}}}""",
+            """$.space.a.b: gives the tracking param key 'a.b', which $.space['a.b'] gives too; each param key must come from one place"""
+        },
+        {
+            """{"m": {"$hp": "choice", "options": [{"x": 1}, 2]}, "m.x": 3}""",
+            """$.space['m.x']: gives the tracking param key 'm.x', which $.space.m.options[0].x gives too; each param key must come from one place"""
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(UntrackableSpaces))]
+    public void Parse_SpaceGivingAParamTheTrackingStoreRefuses_RejectedNamingThePathAndTheStoresRule(string space, string expected)
+    {
+        var error = Assert.Throws<SpecException>(() => ExperimentSpec.Parse($$"""{"name": "n", "objective": "branin", "maxEvals": 3, "space": {{space}}}""", "s.json"));
+
+        Assert.Equal($"s.json: {expected}", error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"x\u0000y": 1, "prompt": "a\u0000b"}, "tracking": {"enabled": false}""")]
+    [InlineData("""{"m": {"$hp": "choice", "options": [{"lr": 0.1}, {"lr": {"$hp": "uniform", "low": 0, "high": 1}}]}}""")]
+    [InlineData("""{"a.b": 1, "a": {"c": 2}}""")]
+    public void Parse_SpaceTheStoreCanHoldOrWithoutTracking_IsAccepted(string spaceAndMore)
+    {
+        var spec = ExperimentSpec.Parse($$"""{"name": "n", "objective": "branin", "maxEvals": 3, "space": {{spaceAndMore}}}""", "s.json");
+
+        Assert.Equal("n", spec.Name);
+    }
+
+    [Fact]
+    public async Task Tune_LabelWithNul_ExitsTwoWithOneLineAndTheTrackingStoreByteForByteUnchanged()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var database = Path.Combine(_directory, "runs.db");
+        await using (var tracking = HyperQueue.Tracking.Client.TrackingClient.Create($"sqlite:{database}"))
+        {
+            await tracking.InitializeAsync(cancellationToken);
+            var experiment = await tracking.CreateExperimentAsync("earlier-experiment", cancellationToken);
+            var run = await tracking.CreateRunAsync(experiment.ExperimentId, cancellationToken: cancellationToken);
+            await tracking.LogParamAsync(run.RunId, "lr", "0.1", cancellationToken);
+            await tracking.EndRunAsync(run.RunId, cancellationToken: cancellationToken);
+        }
+
+        var bytes = await File.ReadAllBytesAsync(database, cancellationToken);
+        var rows = await HyperQueue.Tracking.Tests.BadInput.StoreSnapshot.OfSqliteAsync(database, cancellationToken);
+        var path = Path.Combine(_directory, "nul.json");
+        await File.WriteAllTextAsync(path, """{"name": "nul", "objective": "sleep", "maxEvals": 3, "space": {"seconds": 0, "x\u0000y": {"$hp": "uniform", "low": 0, "high": 1}}}""", cancellationToken);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = HqCommand.Run(["tune", path, "--no-progress", "--tracking", $"sqlite:{database}"], stdout, stderr);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal("", stdout.ToString());
+        Assert.Equal(
+            $"hq tune: {path}: $.space['x\\u0000y']: the tracking param key 'x\\u0000y' contains U+0000 at index 1; the store cannot hold NUL characters",
+            Assert.Single(stderr.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(database, cancellationToken));
+        Assert.Equal(rows, await HyperQueue.Tracking.Tests.BadInput.StoreSnapshot.OfSqliteAsync(database, cancellationToken));
+    }
+
     [Fact]
     public void Parse_MemberNameWithNewlineAndEscape_ShownOnOneLineEscaped()
     {

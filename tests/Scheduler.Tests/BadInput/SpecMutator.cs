@@ -46,6 +46,7 @@ internal static class SpecMutator
             mutations.AddRange(UnknownMembers(name, root, locations));
             mutations.AddRange(BadExperimentNames(name, root));
             mutations.AddRange(LoneSurrogates(name, root, locations));
+            mutations.AddRange(UntrackableParams(name, root, locations));
         }
 
         mutations.AddRange(EmptyOrNotAnObject());
@@ -304,6 +305,36 @@ internal static class SpecMutator
             var member = ((JsonObject)obj.Value!).First().Key;
             yield return Mutation("lone-surrogate", $"{seed}: {obj.Path} member '{member}' + {escape}", obj.InSpace, RenamedMember(root, obj.Segments, member, escape));
         }
+    }
+
+    /// <summary>
+    /// Space member names and strings the tracking store refuses as param keys and values (U+0000, a key over 250
+    /// characters, a value over 6000, one key given by two members): refused when the spec is read, before the
+    /// experiment exists in the store. Deterministic, like <see cref="LoneSurrogates"/>.
+    /// </summary>
+    private static IEnumerable<SpecMutation> UntrackableParams(string seed, JsonObject root, List<Location> locations)
+    {
+        if (root["space"] is not JsonObject space || space.ContainsKey("$hp") || root["tracking"]?["enabled"]?.GetValue<bool>() == false)
+        {
+            yield break;
+        }
+
+        // Objects whose members are logged: not nodes, nor a pchoice's {"p", "value"} options.
+        foreach (var obj in locations.Where(l => l.InSpace && l.Value is JsonObject o && !o.ContainsKey("$hp") && !(o.ContainsKey("p") && o.ContainsKey("value"))))
+        {
+            yield return Mutation("untrackable-param", $"{seed}: {obj.Path} + a member named \"x\\u0000y\"", true, Added(root, obj.Segments, "x\0y", "1"));
+        }
+
+        // A node's "$hp" and "label" strings are read by the node, not logged: a label is not a param key.
+        foreach (var text in locations.Where(l => l.IsSpaceLiteral && l.Segments[^1] is not ("label" or "$hp")
+            && l.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String))
+        {
+            yield return Mutation("untrackable-param", $"{seed}: {text.Path} = \"a\\u0000b\"", true, Replace(root, text.Segments, "\"a\\u0000b\""));
+        }
+
+        yield return Mutation("untrackable-param", $"{seed}: $.space + a 251-character member name", true, Added(root, ["space"], new string('k', 251), "1"));
+        yield return Mutation("untrackable-param", $"{seed}: $.space + a 6001-character string", true, Added(root, ["space"], "prompt", Quote(new string('p', 6001))));
+        yield return Mutation("untrackable-param", $"{seed}: $.space + \"dup.x\" and \"dup\": {{\"x\"}}", true, Added(root, ["space"], "dup.x", "1, \"dup\": {\"x\": 2}"));
     }
 
     private static IEnumerable<SpecMutation> EmptyOrNotAnObject()
