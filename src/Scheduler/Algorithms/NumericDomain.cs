@@ -1,3 +1,5 @@
+using HyperQueue.Scheduler.Spaces;
+
 namespace HyperQueue.Scheduler.Algorithms;
 
 /// <summary>
@@ -24,11 +26,15 @@ internal sealed record NumericDomain(double Low, double High, double? Q, bool Is
     public double ToModel(double value) =>
         Math.Clamp(IsLog ? Math.Log(Math.Max(value, MinimumLogArgument)) : value, Low, High);
 
-    /// <summary>Maps a model-space draw back to a raw value: exp for log families, then hyperopt's round(x / q) * q.</summary>
+    /// <summary>
+    /// Maps a model-space draw back to a raw value: exp for log families, then hyperopt's round(x / q) * q. A kernel
+    /// of an unbounded (normal family) domain can reach past the finite range; the value is clamped to it
+    /// (<see cref="FiniteDraws"/>) rather than becoming infinity or 0, which the space would refuse.
+    /// </summary>
     public double ToValue(double model)
     {
-        var value = IsLog ? Math.Exp(model) : model;
-        return Q is { } q ? Math.Round(value / q, MidpointRounding.ToEven) * q : value;
+        var value = IsLog ? FiniteDraws.Exp(model) : FiniteDraws.Finite(model);
+        return Q is { } q ? FiniteDraws.Quantize(value, q) : value;
     }
 
     /// <summary>hyperopt's EPS for log(max(obs, EPS)): a quantized log value may round to 0.</summary>

@@ -86,6 +86,11 @@ internal static class SampleCommand
         using (document)
         {
             var root = document.RootElement;
+            if (Worker.Commands.JsonUnicode.FindLoneSurrogate(root, SpacePath.Root, SpacePath.Key) is var (path, rule))
+            {
+                throw new ArgumentException($"{path}: {rule}");
+            }
+
             return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("space", out var space) && !root.TryGetProperty("$hp", out _)
                 ? SearchSpace.FromJson(space)
                 : SearchSpace.FromJson(root);

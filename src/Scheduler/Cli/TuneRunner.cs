@@ -125,7 +125,15 @@ internal sealed class TuneRunner(TextWriter stdout, TextWriter stderr)
                     "configure the command on the workers (hq worker --objectives FILE) so that a message never carries a command");
             }
 
-            command = WorkerObjectivesFile.ParseDefinition(commandJson, spec.Objective.Path);
+            try
+            {
+                command = WorkerObjectivesFile.ParseDefinition(commandJson, spec.Objective.Path);
+            }
+            catch (ObjectivesFileException ex)
+            {
+                // Named from the spec file like every other spec error.
+                throw new SpecException($"{settings.SpecPath}: {ex.Message}", ex);
+            }
         }
         else if (settings.Broker is null && !BuiltInObjectives.All.ContainsKey(spec.Objective.Name!))
         {

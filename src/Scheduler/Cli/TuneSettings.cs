@@ -53,9 +53,9 @@ internal sealed record TuneSettings
             throw new SpecException($"--parallelism: {Parallelism} must be at least 1");
         }
 
-        if (TimeoutSeconds is { } timeout && (!double.IsFinite(timeout) || timeout <= 0 || timeout > 365.0 * 24 * 3600))
+        if (TimeoutSeconds is { } timeout && !Worker.Commands.TimeoutSeconds.IsValid(timeout))
         {
-            throw new SpecException($"--timeout: {timeout} must be a number of seconds greater than 0 and at most a year");
+            throw new SpecException($"--timeout: {Spaces.NodeArguments.Format(timeout)} {Worker.Commands.TimeoutSeconds.Rule}");
         }
 
         if (Seed is < 0)

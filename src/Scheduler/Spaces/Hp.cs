@@ -125,6 +125,8 @@ public static class Hp
             NodeArguments.Positive(kind, label, "q", step);
         }
 
+        NodeArguments.FiniteReach(kind, label, mu, sigma);
+
         return new NumericNode(kind, label) { Mu = mu, Sigma = sigma, Q = q };
     }
 

@@ -94,19 +94,24 @@ public sealed class Hyperparameter
             DistributionKind.PChoice => Categorical.Sample(random, [.. Probabilities!]),
             DistributionKind.Uniform => UniformDraw(random),
             DistributionKind.QUniform or DistributionKind.UniformInt => Quantize(UniformDraw(random)),
-            DistributionKind.LogUniform => Math.Exp(UniformDraw(random)),
-            DistributionKind.QLogUniform => Quantize(Math.Exp(UniformDraw(random))),
-            DistributionKind.Normal => NormalDraw(random),
-            DistributionKind.QNormal => Quantize(NormalDraw(random)),
-            DistributionKind.LogNormal => Math.Exp(NormalDraw(random)),
-            DistributionKind.QLogNormal => Quantize(Math.Exp(NormalDraw(random))),
+            // Log and normal draws go through FiniteDraws: an extreme draw is clamped to the finite range rather
+            // than becoming infinity or 0, which Reject would refuse (and which would end the experiment).
+            DistributionKind.LogUniform => FiniteDraws.Exp(UniformDraw(random)),
+            DistributionKind.QLogUniform => Quantize(FiniteDraws.Exp(UniformDraw(random))),
+            DistributionKind.Normal => FiniteDraws.Finite(NormalDraw(random)),
+            DistributionKind.QNormal => Quantize(FiniteDraws.Finite(NormalDraw(random))),
+            DistributionKind.LogNormal => FiniteDraws.Exp(NormalDraw(random)),
+            DistributionKind.QLogNormal => Quantize(FiniteDraws.Exp(NormalDraw(random))),
             DistributionKind.RandInt => random.NextInt64((long)Low, (long)High),
             _ => throw new InvalidOperationException($"unknown distribution kind {Kind}"),
         };
     }
 
-    /// <summary>round(value / q) * q with half-to-even rounding (numpy's <c>np.round</c>); the value itself if not quantized.</summary>
-    public double Quantize(double value) => Q is { } q ? Math.Round(value / q) * q : value;
+    /// <summary>
+    /// round(value / q) * q with half-to-even rounding (numpy's <c>np.round</c>); the value itself if not quantized,
+    /// or if it is so large that the rounding overflows.
+    /// </summary>
+    public double Quantize(double value) => Q is { } q ? FiniteDraws.Quantize(value, q) : value;
 
     /// <summary>Why <paramref name="value"/> cannot be this parameter's raw value, or null if it can.</summary>
     internal string? Reject(double value)
@@ -134,10 +139,12 @@ public sealed class Hyperparameter
                 return value >= Low && value <= High
                     ? null
                     : $"value ({NodeArguments.Format(value)}) must be in [{NodeArguments.Format(Low)}, {NodeArguments.Format(High)}]";
-            case DistributionKind.LogUniform or DistributionKind.LogNormal:
-                return value > 0 && (Kind == DistributionKind.LogNormal || InLogRange(value))
+            case DistributionKind.LogUniform:
+                return value > 0 && InLogRange(value)
                     ? null
                     : $"value ({NodeArguments.Format(value)}) must be in [exp({NodeArguments.Format(Low)}), exp({NodeArguments.Format(High)})]";
+            case DistributionKind.LogNormal:
+                return value > 0 ? null : $"value ({NodeArguments.Format(value)}) must be greater than 0";
             case DistributionKind.QUniform or DistributionKind.QLogUniform or DistributionKind.QNormal or DistributionKind.QLogNormal:
                 return RejectQuantized(value);
             default:
@@ -149,7 +156,8 @@ public sealed class Hyperparameter
     {
         var q = Q!.Value;
         var steps = value / q;
-        if (Math.Abs(steps - Math.Round(steps)) > 1e-9 * Math.Max(1, Math.Abs(steps)))
+        // Beyond a double's range of steps (a huge value, a small q) every value counts as a multiple, as Quantize leaves it.
+        if (double.IsFinite(steps) && Math.Abs(steps - Math.Round(steps)) > 1e-9 * Math.Max(1, Math.Abs(steps)))
         {
             return $"value ({NodeArguments.Format(value)}) must be a multiple of q ({NodeArguments.Format(q)})";
         }

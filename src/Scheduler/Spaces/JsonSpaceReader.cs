@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HyperQueue.Worker.Commands;
 
 namespace HyperQueue.Scheduler.Spaces;
 
@@ -13,7 +14,16 @@ internal static class JsonSpaceReader
     private static readonly string[] BoundedFields = ["low", "high"];
     private static readonly string[] GaussianFields = ["mu", "sigma"];
 
-    public static object? Read(JsonElement json) => Read(json, SpacePath.Root, labelPath: string.Empty);
+    public static object? Read(JsonElement json)
+    {
+        // A lone surrogate ("\ud800") would throw InvalidOperationException wherever a key, label or option is read.
+        if (JsonUnicode.FindLoneSurrogate(json, SpacePath.Root, SpacePath.Key) is var (path, rule))
+        {
+            throw new ArgumentException($"{path}: {rule}");
+        }
+
+        return Read(json, SpacePath.Root, labelPath: string.Empty);
+    }
 
     private static object? Read(JsonElement json, string path, string labelPath)
     {

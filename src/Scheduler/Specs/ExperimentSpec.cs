@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using HyperQueue.Worker.Commands;
 
 namespace HyperQueue.Scheduler.Specs;
 
@@ -76,7 +77,7 @@ public sealed record ExperimentSpec
 
     /// <summary>
     /// Parses JSON strictly: no comments, no trailing commas, no duplicate member names (the second "maxEvals"
-    /// would otherwise silently win), invalid UTF-8 rejected, nesting bounded.
+    /// would otherwise silently win), invalid UTF-8 and lone UTF-16 surrogates rejected, nesting bounded.
     /// </summary>
     internal static JsonDocument ParseDocument(ReadOnlySpan<byte> utf8Json, string source)
     {
@@ -86,17 +87,39 @@ public sealed record ExperimentSpec
             throw new SpecException($"{source}: not valid UTF-8; spec files must be UTF-8 encoded JSON");
         }
 
+        var bytes = utf8Json.ToArray();
+        var options = new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(
-                utf8Json.ToArray(),
-                new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow });
+            document = JsonDocument.Parse(bytes, options);
         }
         catch (JsonException ex)
         {
             throw new SpecException($"{source}: not valid JSON ({Spaces.InputText.JsonError(ex)})", ex);
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate check reads every member name, and throws on a name holding a lone surrogate: find it
+            // in the document read without that check.
+            using var lenient = JsonDocument.Parse(bytes, options with { AllowDuplicateProperties = true });
+            throw LoneSurrogate(lenient, source) ?? new SpecException($"{source}: $: every member name {JsonUnicode.Rule}");
+        }
+
+        // Nor does the reader check that an escaped string is Unicode text ("\ud800" alone) until it is read.
+        if (LoneSurrogate(document, source) is { } error)
+        {
+            document.Dispose();
+            throw error;
+        }
+
+        return document;
     }
+
+    private static SpecException? LoneSurrogate(JsonDocument document, string source) =>
+        JsonUnicode.FindLoneSurrogate(document.RootElement, "$", Spaces.SpacePath.Key) is var (path, rule)
+            ? new SpecException($"{source}: {path}: {rule}")
+            : null;
 
     /// <summary>The members a spec may have, every one of which <see cref="FromJson"/> reads.</summary>
     private static readonly string[] Members =
@@ -125,8 +148,8 @@ public sealed record ExperimentSpec
             MaxEvals = (int)(spec.Integer("maxEvals", 1, MaxEvalsLimit) ?? throw new SpecException("$.maxEvals: is required (a positive integer)")),
             MaxQueueLen = (int)(spec.Integer("maxQueueLen", 1, 1024) ?? 1),
             Parallelism = (int?)spec.Integer("parallelism", 1, 1_000_000),
-            Timeout = Seconds(spec.PositiveNumber("timeoutSeconds"), "$.timeoutSeconds"),
-            TrialTimeout = Seconds(spec.PositiveNumber("trialTimeoutSeconds"), "$.trialTimeoutSeconds"),
+            Timeout = Seconds(spec, "timeoutSeconds"),
+            TrialTimeout = Seconds(spec, "trialTimeoutSeconds"),
             LossThreshold = spec.Number("lossThreshold"),
             NoProgress = spec.TryGet("earlyStop", out var earlyStop) ? ReadEarlyStop(earlyStop, spec.PathOf("earlyStop")) : null,
             Seed = spec.Integer("seed", 0, long.MaxValue),
@@ -134,15 +157,24 @@ public sealed record ExperimentSpec
             TrackingEnabled = spec.TryGet("tracking", out var tracking) ? ReadTracking(tracking, spec.PathOf("tracking")) : true,
         };
         spec.RejectUnknownMembers();
+        if (result.TrackingEnabled)
+        {
+            // Every member name and string of the space becomes a param of the trials' runs: the store's rules apply now.
+            TrackedParams.Check(result.Space, spec.PathOf("space"));
+        }
+
         return result;
     }
 
-    /// <summary>Seconds as a TimeSpan, rejecting values TimeSpan cannot hold (a "huge number" is an error, not an overflow).</summary>
-    private static TimeSpan? Seconds(double? seconds, string path) => seconds switch
+    /// <summary>
+    /// A timeout in seconds as a TimeSpan, in the range every runner and timer can hold (<see cref="TimeoutSeconds"/>):
+    /// 1e-300 must not round to a zero TimeSpan, nor 1e300 overflow one, after the spec was accepted.
+    /// </summary>
+    private static TimeSpan? Seconds(JsonObjectReader spec, string name) => spec.Number(name) switch
     {
         null => null,
-        > 365.0 * 24 * 3600 => throw new SpecException($"{path}: {seconds} seconds is more than a year; give at most 31536000"),
-        { } s => TimeSpan.FromSeconds(s),
+        { } seconds when TimeoutSeconds.IsValid(seconds) => TimeSpan.FromSeconds(seconds),
+        { } seconds => throw new SpecException($"{spec.PathOf(name)}: {Spaces.NodeArguments.Format(seconds)} {TimeoutSeconds.Rule}"),
     };
 
     private static NoProgressSpec ReadEarlyStop(JsonElement element, string path)

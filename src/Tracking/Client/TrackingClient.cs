@@ -434,6 +434,16 @@ public sealed class TrackingClient : IAsyncDisposable
     /// </summary>
     public static string ToStorableTagValue(string text) => RunDataRules.ToStorableTagValue(text);
 
+    /// <summary>
+    /// Why <paramref name="key"/> cannot be a param key (the rule <see cref="LogBatchAsync"/> applies: not empty, at
+    /// most 250 characters, no NUL, valid Unicode), or null if it can; e.g. "contains U+0000 at index 1; the store
+    /// cannot hold NUL characters". For callers that reject their input before anything is stored.
+    /// </summary>
+    public static string? ParamKeyProblem(string key) => RunDataRules.KeyProblem(key);
+
+    /// <summary>Why <paramref name="value"/> cannot be a param value (at most 6000 characters, no NUL, valid Unicode), or null if it can.</summary>
+    public static string? ParamValueProblem(string value) => RunDataRules.ValueProblem(value, RunDataRules.MaxParamValueLength);
+
     /// <summary>The trial records of an experiment (optionally of one parent run), by trial number: what resuming reads.</summary>
     public Task<IReadOnlyList<TrialRecord>> ListTrialsAsync(string experimentId, string? parentRunId = null, CancellationToken cancellationToken = default)
     {

@@ -66,6 +66,27 @@ internal static class RunDataRules
     }
 
     /// <summary>
+    /// Why <paramref name="key"/> cannot be a param, metric or tag key (what <see cref="Key"/> refuses, said
+    /// without the kind), or null if it can: for callers that reject input before anything is stored.
+    /// </summary>
+    public static string? KeyProblem(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length == 0 ? "must not be empty"
+            : key.Length > MaxKeyLength ? string.Create(CultureInfo.InvariantCulture, $"has {key.Length} characters; the limit is {MaxKeyLength} (MLflow's)")
+            : TextProblem(key, out _);
+    }
+
+    /// <summary>Why <paramref name="value"/> cannot be a value of at most <paramref name="maxLength"/> characters (what <see cref="Value"/> refuses), or null.</summary>
+    public static string? ValueProblem(string value, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length > maxLength
+            ? string.Create(CultureInfo.InvariantCulture, $"has {value.Length} characters; the limit is {maxLength} (MLflow's)")
+            : TextProblem(value, out _);
+    }
+
+    /// <summary>
     /// Makes free text (an exception message) storable as a tag value: NUL removed, unpaired surrogates replaced by
     /// U+FFFD, cut to <see cref="MaxTagValueLength"/> without splitting a surrogate pair.
     /// </summary>
@@ -86,22 +107,30 @@ internal static class RunDataRules
     // both stores refuse such text rather than store it in one, alter it in the other, or fail half-way.
     private static void NoNul(string kind, string field, string text, string what)
     {
+        if (TextProblem(text, out var encoding) is { } problem)
+        {
+            throw new ArgumentException($"{kind} '{Preview(field)}': {Preview(what)} {problem}", encoding);
+        }
+    }
+
+    private static string? TextProblem(string text, out EncoderFallbackException? encoding)
+    {
+        encoding = null;
         var index = text.IndexOf('\0', StringComparison.Ordinal);
         if (index >= 0)
         {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"{kind} '{Preview(field)}': {Preview(what)} contains U+0000 at index {index}; the store cannot hold NUL characters"));
+            return string.Create(CultureInfo.InvariantCulture, $"contains U+0000 at index {index}; the store cannot hold NUL characters");
         }
 
         try
         {
             Strict.GetByteCount(text);
+            return null;
         }
         catch (EncoderFallbackException exception)
         {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"{kind} '{Preview(field)}': {Preview(what)} contains an unpaired surrogate at index {exception.Index}; text must be valid Unicode"),
-                exception);
+            encoding = exception;
+            return string.Create(CultureInfo.InvariantCulture, $"contains an unpaired surrogate at index {exception.Index}; text must be valid Unicode");
         }
     }
 

@@ -49,6 +49,11 @@ public static partial class WorkerObjectivesFile
         using (document)
         {
             var root = document.RootElement;
+            if (JsonUnicode.FindLoneSurrogate(root, "$", MemberPath) is var (badPath, rule))
+            {
+                throw new ObjectivesFileException(badPath, rule);
+            }
+
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new ObjectivesFileException("$", $"must be an object from objective name to definition, and it is {Describe(root)}");
@@ -80,6 +85,11 @@ public static partial class WorkerObjectivesFile
     public static CommandObjectiveDefinition ParseDefinition(JsonElement element, string jsonPath)
     {
         ArgumentNullException.ThrowIfNull(jsonPath);
+        if (JsonUnicode.FindLoneSurrogate(element, jsonPath, MemberPath) is var (badPath, rule))
+        {
+            throw new ObjectivesFileException(badPath, rule);
+        }
+
         if (element.ValueKind != JsonValueKind.Object)
         {
             throw new ObjectivesFileException(jsonPath, $"must be an object with a 'command' array, and it is {Describe(element)}");
@@ -104,9 +114,9 @@ public static partial class WorkerObjectivesFile
                         : throw new ObjectivesFileException(path, $"must be a non-empty string (a directory), and it is {Describe(value)}");
                     break;
                 case "timeoutSeconds":
-                    timeout = value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds
+                    timeout = value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && TimeoutSeconds.IsValid(seconds)
                         ? TimeSpan.FromSeconds(seconds)
-                        : throw new ObjectivesFileException(path, $"must be a positive number of seconds, and it is {Describe(value)}");
+                        : throw new ObjectivesFileException(path, $"{TimeoutSeconds.Rule}, and it is {Describe(value)}");
                     break;
                 case "env":
                     environment = ParseEnvironment(value, path);
@@ -180,6 +190,8 @@ public static partial class WorkerObjectivesFile
 
         return environment;
     }
+
+    private static string MemberPath(string path, string name) => $"{path}.{name}";
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {

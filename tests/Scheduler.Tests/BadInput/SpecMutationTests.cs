@@ -45,7 +45,7 @@ public sealed class SpecMutationTests : IDisposable
 
         Assert.InRange(Mutations.Value.Count, 300, 2_000);
         Assert.Equal(
-            ["bad-name", "deep-nesting", "duplicate-member", "empty-or-not-an-object", "huge-number", "missing-member", "nan-infinity", "not-utf8", "truncated", "unknown-member", "wrong-type-or-value"],
+            ["bad-name", "deep-nesting", "duplicate-member", "empty-or-not-an-object", "huge-number", "lone-surrogate", "missing-member", "nan-infinity", "not-utf8", "truncated", "unknown-member", "untrackable-param", "wrong-type-or-value"],
             kinds.Keys.Order(StringComparer.Ordinal));
         // Same seed, same files: a failure found once is found again.
         Assert.Equal(

@@ -45,6 +45,8 @@ internal static class SpecMutator
             mutations.AddRange(Truncations(name, root, random));
             mutations.AddRange(UnknownMembers(name, root, locations));
             mutations.AddRange(BadExperimentNames(name, root));
+            mutations.AddRange(LoneSurrogates(name, root, locations));
+            mutations.AddRange(UntrackableParams(name, root, locations));
         }
 
         mutations.AddRange(EmptyOrNotAnObject());
@@ -89,8 +91,8 @@ internal static class SpecMutator
             ["maxQueueLen"] = ["\"2\"", "2.5", "[]", "-1", "0", "1025"],
             ["parallelism"] = ["\"4\"", "0.5", "false", "-3", "0"],
             ["seed"] = ["\"7\"", "7.5", "{}", "-1"],
-            ["timeoutSeconds"] = ["\"60\"", "true", "[]", "0", "-1", "31536001"],
-            ["trialTimeoutSeconds"] = ["\"5\"", "{}", "0", "-0.5"],
+            ["timeoutSeconds"] = ["\"60\"", "true", "[]", "0", "-1", "31536001", "1e-300", "4294968"],
+            ["trialTimeoutSeconds"] = ["\"5\"", "{}", "0", "-0.5", "1e-300", "0.0001", "31536000"],
             ["lossThreshold"] = ["\"0.4\"", "true", "[]", "{}"],
             ["earlyStop"] = ["\"x\"", "5", "[]", "{}", """{"noProgress": {"trials": 0}}""", """{"noProgress": {"trials": 5, "percent": -1}}"""],
             ["pointsToEvaluate"] = ["\"x\"", "5", "{}", "[5]", """[{"x1": "a"}]""", """[{"x1": [1]}]"""],
@@ -281,6 +283,60 @@ internal static class SpecMutator
         }
     }
 
+    /// <summary>
+    /// A lone UTF-16 surrogate written as a JSON escape, in every string of the file and in every object's first
+    /// member name: valid JSON and valid UTF-8, but not Unicode text. Deterministic (no draws from the generator),
+    /// so the mutations of the other kinds stay the same files.
+    /// </summary>
+    private static IEnumerable<SpecMutation> LoneSurrogates(string seed, JsonObject root, List<Location> locations)
+    {
+        string[] escapes = ["\\ud800", "\\udfff", "\\udbff\\u0041"];
+        var next = 0;
+        foreach (var text in locations.Where(l => l.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String))
+        {
+            var escape = escapes[next++ % escapes.Length];
+            var quoted = text.Value!.ToJsonString();
+            yield return Mutation("lone-surrogate", $"{seed}: {text.Path} + {escape}", text.InSpace, Replace(root, text.Segments, $"{quoted[..^1]}{escape}\""));
+        }
+
+        foreach (var obj in locations.Where(l => l.Value is JsonObject { Count: > 0 }).Prepend(new Location([], root)))
+        {
+            var escape = escapes[next++ % escapes.Length];
+            var member = ((JsonObject)obj.Value!).First().Key;
+            yield return Mutation("lone-surrogate", $"{seed}: {obj.Path} member '{member}' + {escape}", obj.InSpace, RenamedMember(root, obj.Segments, member, escape));
+        }
+    }
+
+    /// <summary>
+    /// Space member names and strings the tracking store refuses as param keys and values (U+0000, a key over 250
+    /// characters, a value over 6000, one key given by two members): refused when the spec is read, before the
+    /// experiment exists in the store. Deterministic, like <see cref="LoneSurrogates"/>.
+    /// </summary>
+    private static IEnumerable<SpecMutation> UntrackableParams(string seed, JsonObject root, List<Location> locations)
+    {
+        if (root["space"] is not JsonObject space || space.ContainsKey("$hp") || root["tracking"]?["enabled"]?.GetValue<bool>() == false)
+        {
+            yield break;
+        }
+
+        // Objects whose members are logged: not nodes, nor a pchoice's {"p", "value"} options.
+        foreach (var obj in locations.Where(l => l.InSpace && l.Value is JsonObject o && !o.ContainsKey("$hp") && !(o.ContainsKey("p") && o.ContainsKey("value"))))
+        {
+            yield return Mutation("untrackable-param", $"{seed}: {obj.Path} + a member named \"x\\u0000y\"", true, Added(root, obj.Segments, "x\0y", "1"));
+        }
+
+        // A node's "$hp" and "label" strings are read by the node, not logged: a label is not a param key.
+        foreach (var text in locations.Where(l => l.IsSpaceLiteral && l.Segments[^1] is not ("label" or "$hp")
+            && l.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String))
+        {
+            yield return Mutation("untrackable-param", $"{seed}: {text.Path} = \"a\\u0000b\"", true, Replace(root, text.Segments, "\"a\\u0000b\""));
+        }
+
+        yield return Mutation("untrackable-param", $"{seed}: $.space + a 251-character member name", true, Added(root, ["space"], new string('k', 251), "1"));
+        yield return Mutation("untrackable-param", $"{seed}: $.space + a 6001-character string", true, Added(root, ["space"], "prompt", Quote(new string('p', 6001))));
+        yield return Mutation("untrackable-param", $"{seed}: $.space + \"dup.x\" and \"dup\": {{\"x\"}}", true, Added(root, ["space"], "dup.x", "1, \"dup\": {\"x\": 2}"));
+    }
+
     private static IEnumerable<SpecMutation> EmptyOrNotAnObject()
     {
         foreach (var text in new[] { "", " \n\t ", "\uFEFF", "null", "[]", "42", "\"spec\"", "true", "{}", "{", "}", "{\"name\": \"n\"}" })
@@ -327,6 +383,18 @@ internal static class SpecMutator
         var copy = root.DeepClone();
         Navigate(copy, segments).AsObject()[member] = RawMarker;
         return copy.ToJsonString().Replace($"\"{RawMarker}\"", rawValue, StringComparison.Ordinal);
+    }
+
+    /// <summary>The document with one member of the object at <paramref name="segments"/> renamed to its name plus raw JSON escapes.</summary>
+    private static string RenamedMember(JsonObject root, IReadOnlyList<object> segments, string member, string rawSuffix)
+    {
+        var copy = root.DeepClone();
+        var parent = Navigate(copy, segments).AsObject();
+        var value = parent[member]?.DeepClone();
+        parent.Remove(member);
+        parent[RawMarker] = value;
+        var name = JsonValue.Create(member).ToJsonString();
+        return copy.ToJsonString().Replace($"\"{RawMarker}\"", $"{name[..^1]}{rawSuffix}\"", StringComparison.Ordinal);
     }
 
     /// <summary>The member at <paramref name="segments"/> written twice in its object (same value both times).</summary>
@@ -381,7 +449,7 @@ internal static class SpecMutator
     {
         public string Path => "$" + string.Concat(Segments.Select(s => s is int i ? $"[{i.ToString(CultureInfo.InvariantCulture)}]" : $".{s}"));
 
-        public bool InSpace => Segments[0] is "space";
+        public bool InSpace => Segments.Count > 0 && Segments[0] is "space";
 
         public bool IsHpNode => InSpace && Value is JsonObject o && o.ContainsKey("$hp");
 

@@ -123,6 +123,20 @@ public sealed class SampleCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_LogNormalWhoseDrawsCanOverflow_ExitsTwoNamingTheRuleInsteadOfCrashingOnADraw()
+    {
+        var spec = Write("spec.json", """{"space": {"loss": {"$hp": "lognormal", "mu": 700, "sigma": 100}}}""");
+
+        var (code, stdout, stderr) = Run(spec, "--count", "5", "--seed", "1");
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal(
+            $"hq sample: {spec}: $.loss: lognormal 'loss': mu + 8 sigma (700 + 8 * 100 = 1500) is in log space and exp of it overflows a double; it must be at most 709.78 (a draw beyond 8 sigma has probability about 6e-16)",
+            stderr.TrimEnd());
+    }
+
+    [Fact]
     public void Run_MissingFile_ExitsTwo()
     {
         var missing = Path.Combine(directory, "missing.json");

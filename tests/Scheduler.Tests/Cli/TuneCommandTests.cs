@@ -137,6 +137,7 @@ public sealed class TuneCommandTests : IDisposable
     [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 0}""", "$.maxEvals")]
     [InlineData("""{"name": "n", "objective": "nosuch", "space": {}, "maxEvals": 3}""", "$.objective: 'nosuch' is not a built-in objective")]
     [InlineData("""{"name": "n", "objective": "branin", "space": {"x": {"$hp": "uniform", "low": 1, "high": 0}}, "maxEvals": 3}""", "$.space.x: uniform 'x': low (1) must be less than high (0)")]
+    [InlineData("""{"name": "n", "objective": "sleep", "space": {"seconds": 0, "loss": {"$hp": "lognormal", "mu": 600, "sigma": 50}}, "maxEvals": 300}""", "$.space.loss: lognormal 'loss': mu + 8 sigma (600 + 8 * 50 = 1000) is in log space and exp of it overflows a double; it must be at most 709.78 (a draw beyond 8 sigma has probability about 6e-16)")]
     [InlineData("""{"name": "n", "objective": "branin", "space": {}, "maxEvals": 3, "algo": "bayes"}""", "$.algo: algorithm 'bayes' is unknown; valid names: ")]
     [InlineData("""{"name": "n", "objective": {"command": []}, "space": {}, "maxEvals": 3}""", "$.objective.command")]
     [InlineData("""{"name": "n", "objective": "branin", "space": {"x": {"$hp": "choice", "options": [1, 2]}}, "maxEvals": 3, "pointsToEvaluate": [{"x": 5}]}""", "$.pointsToEvaluate[0]")]
@@ -149,6 +150,34 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "runs.db")));
+    }
+
+    [Theory]
+    [InlineData("""{"trialTimeoutSeconds": 1e-300}""", null, "$.trialTimeoutSeconds: 1E-300 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"timeoutSeconds": 1e-300}""", null, "$.timeoutSeconds: 1E-300 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"timeoutSeconds": 31536000}""", null, "$.timeoutSeconds: 31536000 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"objective": {"command": ["true"], "timeoutSeconds": 1e-300}}""", null, "$.objective.timeoutSeconds: must be a number of seconds from 0.001 to 4294967 (49.7 days), and it is the number 1e-300")]
+    [InlineData("{}", "1e-9", "--timeout: 1E-09 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("{}", "1e300", "--timeout: 1E+300 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    public void Tune_TimeoutOutsideWhatATimerHolds_ExitsTwoWithOneLineAndStoresNothing(string members, string? flag, string expected)
+    {
+        var spec = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>("""{"name": "timeouts", "objective": "sleep", "maxEvals": 2, "space": {"seconds": 0}}""")!;
+        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(members)!)
+        {
+            spec[key] = value;
+        }
+
+        var path = Write("timeout.json", JsonSerializer.Serialize(spec));
+        string[] timeout = flag is null ? [] : ["--timeout", flag];
+
+        var (code, stdout, stderr) = Run(["tune", path, "--no-progress", "--tracking", TrackingUri, .. timeout]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal(
+            expected.StartsWith("--", StringComparison.Ordinal) ? $"hq tune: {expected}" : $"hq tune: {path}: {expected}",
+            Assert.Single(stderr.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)));
         Assert.False(File.Exists(Path.Combine(_directory, "runs.db")));
     }
 

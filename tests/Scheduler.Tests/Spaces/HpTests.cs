@@ -20,6 +20,11 @@ public sealed class HpTests
         { "normal sigma = 0", () => Hp.Normal("w", 0, 0), "normal 'w': sigma (0) must be greater than 0" },
         { "lognormal sigma < 0", () => Hp.LogNormal("w", 0, -2), "lognormal 'w': sigma (-2) must be greater than 0" },
         { "qnormal mu infinite", () => Hp.QNormal("w", double.NegativeInfinity, 1, 1), "qnormal 'w': mu (-Infinity) must be a finite number" },
+        { "lognormal exp(mu + 8 sigma) overflows", () => Hp.LogNormal("loss", 600, 50), "lognormal 'loss': mu + 8 sigma (600 + 8 * 50 = 1000) is in log space and exp of it overflows a double; it must be at most 709.78 (a draw beyond 8 sigma has probability about 6e-16)" },
+        { "qlognormal just past the limit", () => Hp.QLogNormal("n", 309.79, 50, 1), "qlognormal 'n': mu + 8 sigma (309.79 + 8 * 50 = 709.79) is in log space and exp of it overflows a double; it must be at most 709.78 (a draw beyond 8 sigma has probability about 6e-16)" },
+        { "lognormal sigma overflowing", () => Hp.LogNormal("w", 0, 1e308), "lognormal 'w': mu + 8 sigma (0 + 8 * 1E+308 = Infinity) is in log space and exp of it overflows a double; it must be at most 709.78 (a draw beyond 8 sigma has probability about 6e-16)" },
+        { "normal 8 sigma overflows", () => Hp.Normal("w", -1e308, 1e308), "normal 'w': |mu| + 8 sigma (1E+308 + 8 * 1E+308) overflows a double; it must be at most 1.7976931348623157E+308 (a draw beyond 8 sigma has probability about 6e-16)" },
+        { "loguniform exp(high) underflows", () => Hp.LogUniform("lr", -900, -800), "loguniform 'lr': high (-800) is in log space and exp(high) underflows to 0; it must be at least -744.44" },
         { "randint upper = 0", () => Hp.RandInt("k", 0), "randint 'k': low (0) must be less than high (0)" },
         { "randint low > high", () => Hp.RandInt("k", 5, 2), "randint 'k': low (5) must be less than high (2)" },
         { "randint beyond 2^53", () => Hp.RandInt("k", 1L << 60), "randint 'k': high (1.152921504606847E+18) must be an integer of magnitude at most 2^53" },
@@ -99,6 +104,17 @@ public sealed class HpTests
         var error = Assert.Throws<ArgumentException>(() => Hp.Uniform("x", -1e308, 1e308));
 
         Assert.Equal("uniform 'x': the range high - low (1E+308 - -1E+308) overflows a double", error.Message);
+    }
+
+    [Theory]
+    [InlineData(309.78, 50)]
+    [InlineData(701.78, 1)]
+    [InlineData(-1e6, 1e5)]
+    public void LogNormal_MuPlusEightSigmaAtMost709_78_IsAccepted(double mu, double sigma)
+    {
+        var parameter = SearchSpace.Create(Hp.QLogNormal("w", mu, sigma, 0.5))["w"];
+
+        Assert.Equal((mu, sigma), (parameter.Mu, parameter.Sigma));
     }
 
     [Fact]

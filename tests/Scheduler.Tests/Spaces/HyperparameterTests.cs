@@ -133,6 +133,64 @@ public sealed class HyperparameterTests
         BinomialAssert.Frequency(0.5, values.Count(v => v == 0), Draws, "zero bin");
     }
 
+    [Theory]
+    [InlineData(DistributionKind.LogNormal)]
+    [InlineData(DistributionKind.QLogNormal)]
+    public void Sample_LogNormalAtTheEightSigmaLimit_EveryDrawOfFixedSeedsIsAValidFiniteValue(DistributionKind kind)
+    {
+        // mu + 8 sigma = 709.78, the largest the rules accept: the highest draws come near exp(709.78) = 1.79e308.
+        var node = kind == DistributionKind.LogNormal ? Hp.LogNormal("w", 309.78, 50) : Hp.QLogNormal("w", 309.78, 50, 0.001);
+        var space = SearchSpace.Create(node);
+        for (var seed = 0; seed < 5; seed++)
+        {
+            var random = new Random(seed);
+            for (var i = 0; i < Draws; i++)
+            {
+                var assignment = space.SamplePrior(random);
+
+                Assert.True(double.IsFinite(assignment["w"]!.Value), $"seed {seed}, draw {i}: {assignment["w"]:R}");
+                space.Evaluate(assignment);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("up", 0.5000000000000001, 709.78)]
+    [InlineData("down", 0.49999999999999994, -744.44)]
+    public void Sample_LogNormalDrawBeyondTheFiniteRange_IsClampedToItsEdge(string label, double firstUniform, double edge)
+    {
+        // MathNet's polar method turns a first uniform one step from 1/2 (and a second of exactly 1/2) into a normal
+        // draw about 12 sigma from mu: 309.78 + 12 * 50 would be exp(909.78) = infinity (and exp(...) / q overflows
+        // too), -400 - 12 * 50 would be exp(-1000) = 0; each is clamped to the edge of the finite range instead.
+        var space = SearchSpace.Create(new Dictionary<string, object?>
+        {
+            ["up"] = Hp.QLogNormal("up", 309.78, 50, 0.001),
+            ["down"] = Hp.LogNormal("down", -400, 50),
+        });
+
+        var value = space[label].Sample(new FixedUniforms(firstUniform, 0.5));
+
+        Assert.Equal(Math.Exp(edge), value);
+        Assert.True(value is > 0 and <= double.MaxValue);
+        space.Evaluate(new Dictionary<string, double?> { ["up"] = 1, ["down"] = 1, [label] = value });
+    }
+
+    [Fact]
+    public void Sample_QLogUniformWithASmallQNearTheTopOfTheRange_StaysFinite()
+    {
+        // exp(709.7) / 0.001 overflows a double: the rounding leaves such a value as it is.
+        var space = SearchSpace.Create(Hp.QLogUniform("n", 709, 709.7, 0.001));
+        var random = new Random(3);
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            var assignment = space.SamplePrior(random);
+
+            Assert.True(double.IsFinite(assignment["n"]!.Value));
+            space.Evaluate(assignment);
+        }
+    }
+
     [Fact]
     public void Sample_Choice_PicksEachIndexUniformly()
     {
@@ -188,6 +246,14 @@ public sealed class HyperparameterTests
         Assert.Equal([0.25, 0.75], parameter.Probabilities);
         Assert.True(parameter.IsCategorical);
         Assert.Null(SearchSpace.Create(Hp.Choice("d", 1, 2))["d"].Probabilities);
+    }
+
+    /// <summary>A generator returning the given uniforms in turn, then 1/2 for ever.</summary>
+    private sealed class FixedUniforms(params double[] uniforms) : Random
+    {
+        private int _next;
+
+        public override double NextDouble() => _next < uniforms.Length ? uniforms[_next++] : 0.5;
     }
 
     private static double[] Sample(SpaceNode node, int seed)

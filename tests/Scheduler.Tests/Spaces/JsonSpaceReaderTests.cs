@@ -88,6 +88,9 @@ public sealed class JsonSpaceReaderTests
         { """{"a": 1, "a": 2}""", "$.a: duplicate key 'a'" },
         { """{"a": {"b c": {"$hp": "uniform", "low": 2, "high": 1}}}""", "$.a['b c']: uniform 'a.b c': low (2) must be less than high (1)" },
         { """{"a": [1, {"$hp": "loguniform", "low": 0, "high": 0}]}""", "$.a[1]: loguniform 'a.1': low (0) must be less than high (0)" },
+        { """{"a": {"$hp": "choice", "options": ["ok", "x\ud800"]}}""", "$.a.options[1]: must be valid Unicode text (lone surrogate \\ud800)" },
+        { """{"a": {"$hp": "uniform", "label": "\udc00", "low": 0, "high": 1}}""", "$.a.label: must be valid Unicode text (lone surrogate \\udc00)" },
+        { """{"a": {"b\ud800": {"$hp": "uniform", "low": 0, "high": 1}}}""", "$.a['b\\ud800']: the member name must be valid Unicode text (lone surrogate \\ud800)" },
         { """{"a": """, "the space is not valid JSON (line 1, byte 7: " },
     };
 

@@ -73,8 +73,13 @@ public sealed class ExperimentSpecTests
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 1e300}""", "$.maxEvals: expected an integer, got the number 1e300")]
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 99999999999999999999999}""", "$.maxEvals: expected an integer")]
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "maxEval": 4}""", "$.maxEval: unknown member")]
-    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "timeoutSeconds": -1}""", "$.timeoutSeconds: -1 must be greater than 0")]
-    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "timeoutSeconds": 1e300}""", "$.timeoutSeconds: 1E+300 seconds is more than a year")]
+    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "timeoutSeconds": -1}""", "bad.json: $.timeoutSeconds: -1 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "timeoutSeconds": 1e300}""", "bad.json: $.timeoutSeconds: 1E+300 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "timeoutSeconds": 1e-300}""", "bad.json: $.timeoutSeconds: 1E-300 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "timeoutSeconds": 31536000}""", "bad.json: $.timeoutSeconds: 31536000 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "trialTimeoutSeconds": 1e-300}""", "bad.json: $.trialTimeoutSeconds: 1E-300 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "trialTimeoutSeconds": 0.0009}""", "bad.json: $.trialTimeoutSeconds: 0.0009 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
+    [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "trialTimeoutSeconds": 4294967.5}""", "bad.json: $.trialTimeoutSeconds: 4294967.5 must be a number of seconds from 0.001 to 4294967 (49.7 days)")]
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "maxQueueLen": 0}""", "$.maxQueueLen: 0 is out of range")]
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "seed": -1}""", "$.seed: -1 is out of range")]
     [InlineData("""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "earlyStop": {"noProgress": {"percent": 1}}}""", "$.earlyStop.noProgress.trials: is required")]
@@ -95,6 +100,18 @@ public sealed class ExperimentSpecTests
 
         Assert.StartsWith("bad.json: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.001)]
+    [InlineData(4294967)]
+    public void Parse_TimeoutsAtTheEndsOfTheirRange_AreAccepted(double seconds)
+    {
+        var json = $$"""{"name": "n", "objective": "b", "space": {}, "maxEvals": 3, "timeoutSeconds": {{seconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}, "trialTimeoutSeconds": {{seconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}}""";
+
+        var spec = ExperimentSpec.Parse(json, "s.json");
+
+        Assert.Equal((TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(seconds)), (spec.Timeout, spec.TrialTimeout));
     }
 
     [Fact]

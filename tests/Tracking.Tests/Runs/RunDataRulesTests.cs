@@ -1,3 +1,4 @@
+using HyperQueue.Tracking.Client;
 using HyperQueue.Tracking.Runs;
 
 namespace HyperQueue.Tracking.Tests.Runs;
@@ -21,6 +22,43 @@ public sealed class RunDataRulesTests
 
         Assert.Contains("6001", error.Message, StringComparison.Ordinal);
         Assert.Contains("6000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("x\0y", "contains U+0000 at index 1; the store cannot hold NUL characters")]
+    [InlineData("", "must not be empty")]
+    [InlineData("lr", null)]
+    public void KeyProblem_IsTheRuleKeyApplies(string key, string? expected)
+    {
+        Assert.Equal(expected, RunDataRules.KeyProblem(key));
+        Assert.Equal(expected, TrackingClient.ParamKeyProblem(key));
+        if (expected is null)
+        {
+            RunDataRules.Key("param", key);
+        }
+        else
+        {
+            Assert.Contains(expected, Assert.Throws<ArgumentException>(() => RunDataRules.Key("param", key)).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void KeyProblem_And_ValueProblem_OverTheLimits_NameLengthAndLimit()
+    {
+        Assert.Equal("has 251 characters; the limit is 250 (MLflow's)", TrackingClient.ParamKeyProblem(new string('k', 251)));
+        Assert.Null(TrackingClient.ParamKeyProblem(new string('k', 250)));
+        Assert.Equal("has 6001 characters; the limit is 6000 (MLflow's)", TrackingClient.ParamValueProblem(new string('x', 6001)));
+        Assert.Equal("contains U+0000 at index 0; the store cannot hold NUL characters", TrackingClient.ParamValueProblem("\0"));
+        Assert.Null(TrackingClient.ParamValueProblem(new string('x', 6000)));
+        Assert.Equal("contains an unpaired surrogate at index 1; text must be valid Unicode", TrackingClient.ParamKeyProblem("a\udc00"));
+    }
+
+    [Fact]
+    public void Key_Nul_MessageUnchanged()
+    {
+        var error = Assert.Throws<ArgumentException>(() => RunDataRules.Key("param", "x\0y"));
+
+        Assert.Equal("param 'key': x\0y contains U+0000 at index 1; the store cannot hold NUL characters", error.Message);
     }
 
     [Theory]
