@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace HyperQueue.Worker.Hosting;
 
@@ -14,15 +15,23 @@ public static class BrokerConnection
     /// <summary>How long a start waits for the broker to accept a connection.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Makes the host's start wait for the bus (at most <see cref="ConnectTimeout"/>).</summary>
-    public static void WaitForBrokerOnStart(this IServiceCollection services)
+    /// <summary>
+    /// Makes the host's start wait for the bus (at most <see cref="ConnectTimeout"/>), and keeps MassTransit's log
+    /// quiet until then: while it retries the first connection it logs each failure with a stack trace, pages in
+    /// front of the one line <see cref="StartAsync"/> reports. Once started, its log is as configured (a later outage
+    /// is logged as it happens).
+    /// </summary>
+    public static void WaitForBrokerOnStart(this HostApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        services.Configure<MassTransitHostOptions>(options =>
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure<MassTransitHostOptions>(options =>
         {
             options.WaitUntilStarted = true;
             options.StartTimeout = ConnectTimeout;
         });
+        var started = new BusStarted();
+        builder.Services.AddSingleton(started);
+        builder.Logging.AddFilter("MassTransit", _ => started.Value);
     }
 
     /// <summary>Starts <paramref name="host"/>; a bus that cannot reach <paramref name="broker"/> is a <see cref="BrokerConnectionException"/>.</summary>
@@ -36,11 +45,27 @@ public static class BrokerConnection
         try
         {
             await host.StartAsync(cancellationToken);
+            if (host.Services.GetService<BusStarted>() is { } started)
+            {
+                started.Value = true;
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not ArgumentException)
         {
             throw new BrokerConnectionException(
                 $"cannot connect to broker '{WithoutPassword(broker)}' (waited at most {ConnectTimeout.TotalSeconds:0} s): {ex.GetBaseException().Message}", ex);
+        }
+    }
+
+    /// <summary>Set once the bus has started; MassTransit logs nothing before (see <see cref="WaitForBrokerOnStart"/>).</summary>
+    private sealed class BusStarted
+    {
+        private volatile bool _value;
+
+        public bool Value
+        {
+            get => _value;
+            set => _value = value;
         }
     }
 
