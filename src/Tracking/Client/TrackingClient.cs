@@ -75,6 +75,11 @@ public sealed class TrackingClient : IAsyncDisposable
         return new TrackingClient(new TrackingStore(TrackingDatabase.Create(uri), logger, clock), new ArtifactStore(root), clock, logger);
     }
 
+    /// <summary>Checks that <paramref name="trackingUri"/> is one of the accepted forms, without opening the store.</summary>
+    /// <exception cref="FormatException">The URI is none of the accepted forms; the message names it and lists them.</exception>
+    /// <exception cref="NotSupportedException">The URI is a tracking service (<c>http(s)://</c>).</exception>
+    public static void ValidateUri(string trackingUri) => TrackingUri.Parse(trackingUri);
+
     /// <summary>Creates a client from validated options (the DI path).</summary>
     public static TrackingClient Create(TrackingOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {

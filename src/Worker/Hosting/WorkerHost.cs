@@ -1,3 +1,4 @@
+using HyperQueue.Tracking.Client;
 using HyperQueue.Worker.Commands;
 using HyperQueue.Worker.Leases;
 using HyperQueue.Worker.Objectives;
@@ -106,6 +107,19 @@ public static class WorkerHost
         if (string.IsNullOrWhiteSpace(settings.Redis))
         {
             throw new ArgumentException($"redis ('{settings.Redis}') must be host:port", nameof(settings));
+        }
+
+        if (settings.TrackingUri is { } trackingUri)
+        {
+            try
+            {
+                // Checked here, not at the first trial: each trial's run would fail to log, and only the log would say why.
+                TrackingClient.ValidateUri(trackingUri);
+            }
+            catch (Exception exception) when (exception is FormatException or NotSupportedException)
+            {
+                throw new ArgumentException($"tracking: {exception.Message}", nameof(settings), exception);
+            }
         }
 
         if (settings.Slots is < 1)
