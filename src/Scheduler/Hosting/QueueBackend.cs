@@ -111,7 +111,7 @@ public sealed class QueueBackend : IAsyncDisposable
                 rabbit.ConfigureEndpoints(context);
             }));
             // Connected before anything is created or recorded.
-            builder.WaitForBrokerOnStart();
+            builder.WaitForBrokerOnStart(LogLevel.Warning);
             return await StartAsync(builder, isEmbedded: false, host => BrokerConnection.StartAsync(host, broker, cancellationToken));
         }
         catch

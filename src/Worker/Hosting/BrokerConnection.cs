@@ -18,10 +18,10 @@ public static class BrokerConnection
     /// <summary>
     /// Makes the host's start wait for the bus (at most <see cref="ConnectTimeout"/>), and keeps MassTransit's log
     /// quiet until then: while it retries the first connection it logs each failure with a stack trace, pages in
-    /// front of the one line <see cref="StartAsync"/> reports. Once started, its log is as configured (a later outage
-    /// is logged as it happens).
+    /// front of the one line <see cref="StartAsync"/> reports. Once started, it logs from <paramref name="minimumLevel"/>
+    /// up (a later outage is logged as it happens); this rule is the MassTransit category's, in place of any other.
     /// </summary>
-    public static void WaitForBrokerOnStart(this HostApplicationBuilder builder)
+    public static void WaitForBrokerOnStart(this HostApplicationBuilder builder, LogLevel minimumLevel)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Configure<MassTransitHostOptions>(options =>
@@ -31,7 +31,7 @@ public static class BrokerConnection
         });
         var started = new BusStarted();
         builder.Services.AddSingleton(started);
-        builder.Logging.AddFilter("MassTransit", _ => started.Value);
+        builder.Logging.AddFilter("MassTransit", level => started.Value && level >= minimumLevel);
     }
 
     /// <summary>Starts <paramref name="host"/>; a bus that cannot reach <paramref name="broker"/> is a <see cref="BrokerConnectionException"/>.</summary>

@@ -64,7 +64,7 @@ public static class WorkerHost
                     rabbit.ConfigureEndpoints(context);
                 });
             });
-            builder.WaitForBrokerOnStart();
+            builder.WaitForBrokerOnStart(LogLevel.Information);
             // After the bus: hosted services start in the order they were added, so the worker registers as live only
             // once the broker has accepted it, and stop in reverse, so it unregisters before the bus stops.
             builder.Services.AddHyperQueueWorker(worker =>
