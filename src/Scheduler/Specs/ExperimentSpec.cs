@@ -179,14 +179,14 @@ public sealed record ExperimentSpec
 
     private static NoProgressSpec ReadEarlyStop(JsonElement element, string path)
     {
+        // Unknown members first: a misspelt one is reported as itself, not as the member it was meant to be, missing.
         var earlyStop = new JsonObjectReader(element, path);
+        earlyStop.RejectMembersOtherThan(["noProgress"]);
         var noProgress = new JsonObjectReader(earlyStop.Required("noProgress"), earlyStop.PathOf("noProgress"));
-        var result = new NoProgressSpec(
+        noProgress.RejectMembersOtherThan(["trials", "percent"]);
+        return new NoProgressSpec(
             (int)(noProgress.Integer("trials", 1, MaxEvalsLimit) ?? throw new SpecException($"{noProgress.PathOf("trials")}: is required (a positive integer)")),
             noProgress.PositiveNumber("percent", allowZero: true) ?? 0);
-        noProgress.RejectUnknownMembers();
-        earlyStop.RejectUnknownMembers();
-        return result;
     }
 
     private static List<IReadOnlyDictionary<string, double?>> ReadPoints(JsonElement element, string path)
