@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using HyperQueue.Scheduler.Spaces;
 
@@ -10,6 +11,12 @@ namespace HyperQueue.Scheduler.Cli;
 /// </summary>
 internal static class SampleCommand
 {
+    /// <summary>
+    /// JSON for a terminal or a pipe, not for HTML: quotes, angle brackets and non-ASCII text stay as written instead of
+    /// <c>\u0027</c>, <c>\u003C</c>. Control characters and the JSON syntax characters are still escaped.
+    /// </summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var spec = new Argument<FileInfo>("SPEC") { Description = "An experiment spec file (its \"space\" member) or a bare space file" };
@@ -63,7 +70,7 @@ internal static class SampleCommand
         var random = new Random(seed.Value);
         for (var i = 0; i < count; i++)
         {
-            stdout.WriteLine(space.Evaluate(space.SamplePrior(random)).GetRawText());
+            stdout.WriteLine(JsonSerializer.Serialize(space.Evaluate(space.SamplePrior(random)), Readable));
         }
 
         return ExitCodes.Success;

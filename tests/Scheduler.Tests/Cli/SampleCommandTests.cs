@@ -39,6 +39,18 @@ public sealed class SampleCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_OptionsWithQuotesAngleBracketsAndAccents_PrintedAsWrittenWithJsonEscapesOnly()
+    {
+        var space = Write("space.json", """{"note": {"$hp": "choice", "options": ["<b>it's</b> café", "tab\there \"quoted\""]}}""");
+
+        var (code, stdout, stderr) = Run(space, "--count", "12", "--seed", "1");
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(["{\"note\":\"<b>it's</b> café\"}", "{\"note\":\"tab\\there \\\"quoted\\\"\"}"], lines);
+    }
+
+    [Fact]
     public void Run_BareSpaceFileAndSpecFile_SameSeedSameOutput()
     {
         var bare = Write("space.json", Space);
