@@ -5,6 +5,13 @@ namespace HyperQueue.Scheduler.Cli;
 /// <summary>Entry point of the <c>hq</c> command line: tune, worker, sample, ui, experiments.</summary>
 internal static class HqCommand
 {
+    /// <summary>
+    /// How long a command has after Ctrl-C or SIGTERM to record what it must before the process is ended. System.CommandLine's
+    /// default, 2 s, is less than <see cref="Dispatch.QueueTrialRunner.CancellationGrace"/> (3 s), which hq tune waits
+    /// for workers to report trials still queued before it records them as cancelled and ends the run.
+    /// </summary>
+    private static readonly TimeSpan InterruptTimeout = TimeSpan.FromSeconds(30);
+
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>Runs one command line with the given output writers (tests pass their own).</summary>
@@ -35,10 +42,7 @@ internal static class HqCommand
         {
             Output = stdout,
             Error = stderr,
-            // After Ctrl-C or SIGTERM a command gets this long to record what it must before the process is ended (the
-            // default, 2 s, is less than the workers' grace to report their cancelled trials): hq tune waits
-            // QueueTrialRunner.CancellationGrace for trials still queued, then records them as cancelled.
-            ProcessTerminationTimeout = Dispatch.QueueTrialRunner.CancellationGrace + TimeSpan.FromSeconds(27),
+            ProcessTerminationTimeout = InterruptTimeout,
         });
     }
 }

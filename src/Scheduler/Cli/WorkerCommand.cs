@@ -45,18 +45,14 @@ internal static class WorkerCommand
             await WorkerHost.RunAsync(settings(), cancellationToken);
             return ExitCodes.Success;
         }
-        catch (Exception ex) when (ex is ArgumentException or Specs.SpecException or ObjectivesFileException or RedisConnectionException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or Specs.SpecException or ObjectivesFileException or RedisConnectionException or IOException
+            or BrokerConnectionException)
         {
             // An ArgumentException's message ends with "(Parameter 'settings')", which names the library's parameter.
             var message = ex is ArgumentException { ParamName: { } parameter } argument
                 ? argument.Message.Replace($" (Parameter '{parameter}')", string.Empty, StringComparison.Ordinal)
                 : ex.Message;
             await stderr.WriteLineAsync($"hq worker: {message}");
-            return ExitCodes.BadInput;
-        }
-        catch (BrokerConnectionException ex)
-        {
-            await stderr.WriteLineAsync($"hq worker: {ex.Message}");
             return ExitCodes.BadInput;
         }
     }
